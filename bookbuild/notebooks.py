@@ -1,0 +1,69 @@
+"""Stage 3: the executed per-framework notebooks that learners download and run."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import nbformat
+
+from .cache import write_if_changed
+from .frameworks import LABELS
+from .split import Chapter
+
+#: The Jupyter kernel that ``make env`` registers for the project's environment.
+KERNEL_NAME = "d2l-book"
+KERNEL_DISPLAY_NAME = "Python (d2l-book)"
+
+#: Where learner notebooks are written, relative to the book's root.
+DEFAULT_NOTEBOOK_DIR = "_build/notebooks"
+
+SETUP_TEXT = """\
+*This is the {label} edition of this chapter of the multi-backend optimization book,
+executed, with its outputs.*
+
+**To run it yourself:** clone the book's repository and run `make env` in it (it creates
+`.venv` with MXNet, PyTorch and TensorFlow and registers the Jupyter kernel
+`{display}`), then open this notebook in Jupyter, choose that kernel and use
+*Run All*. The airfoil data set is downloaded on first use (its SHA-1 is checked); to
+use a copy you already have, set the environment variable `D2L_DATA_DIR` to the directory
+that holds `airfoil_self_noise.dat` before starting Jupyter.
+"""
+
+
+def learner_notebook(
+    chapter_notebook: nbformat.NotebookNode, executed: nbformat.NotebookNode, framework: str
+) -> nbformat.NotebookNode:
+    """The framework's notebook with outputs, opening with a short setup note."""
+    notebook = copy.deepcopy(chapter_notebook)
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for cell, ran in zip(code_cells, executed.cells, strict=True):
+        cell.outputs = copy.deepcopy(ran.outputs)
+        cell.execution_count = ran.execution_count
+        tags = [tag for tag in cell.metadata.pop("tags", []) if tag not in LABELS]
+        if tags:
+            cell.metadata["tags"] = tags
+    setup = nbformat.v4.new_markdown_cell(
+        SETUP_TEXT.format(label=LABELS[framework], display=KERNEL_DISPLAY_NAME)
+    )
+    setup["id"] = "setup"
+    notebook.cells.insert(0, setup)
+    notebook.metadata = {
+        "kernelspec": {"name": KERNEL_NAME, "display_name": KERNEL_DISPLAY_NAME, "language": "python"},
+        "language_info": {"name": "python"},
+    }
+    return notebook
+
+
+def notebook_path(notebook_dir: Path, chapter_name: str, framework: str) -> Path:
+    """Where the learner notebook of a chapter in ``framework`` is written."""
+    return notebook_dir / framework / f"{chapter_name}.ipynb"
+
+
+def write_learner_notebook(
+    notebook_dir: Path, chapter: Chapter, framework: str, notebook: nbformat.NotebookNode
+) -> bool:
+    """Write one learner notebook unless it is unchanged; say whether it was written."""
+    nbformat.validate(notebook)
+    path = notebook_path(notebook_dir, chapter.name, framework)
+    return write_if_changed(path, nbformat.writes(notebook))

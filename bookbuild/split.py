@@ -1,0 +1,81 @@
+"""Stage 1: read a chapter source and split it into one notebook per framework."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from myst_nb.core.read import read_myst_markdown_notebook
+
+from .frameworks import FRAMEWORKS, cell_frameworks
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter source: where it lives and the notebook MyST-NB reads from it."""
+
+    path: Path
+    notebook: nbformat.NotebookNode
+
+    @property
+    def name(self) -> str:
+        """The chapter's file name without suffix, e.g. ``momentum``."""
+        return self.path.stem
+
+    def code_cells(self) -> list[nbformat.NotebookNode]:
+        """The chapter's code cells, in source order."""
+        return [cell for cell in self.notebook.cells if cell.cell_type == "code"]
+
+    def describe_code_cell(self, index: int) -> str:
+        """Say where code cell ``index`` (0-based, chapter-wide) is, for error messages."""
+        cells = self.notebook.cells
+        position = [i for i, cell in enumerate(cells) if cell.cell_type == "code"][index]
+        line = self.notebook.metadata.get("source_map", [None] * len(cells))[position]
+        where = f"code cell {index + 1}"
+        return f"{where} (line {line})" if line else where
+
+
+def parse_chapter(text: str, path: Path | str = "<string>") -> Chapter:
+    """Parse MyST Markdown notebook ``text`` the way MyST-NB does.
+
+    Cell ids are made deterministic (``cell-<index>``) so that every stage downstream
+    produces the same bytes for the same input.
+    """
+    notebook = read_myst_markdown_notebook(text, add_source_map=True, path=str(path))
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index}"
+    return Chapter(Path(path), notebook)
+
+
+def read_chapter(path: Path | str) -> Chapter:
+    """Read and parse the chapter source at ``path``."""
+    path = Path(path)
+    return parse_chapter(path.read_text(encoding="utf-8"), path)
+
+
+def split(chapter: Chapter) -> dict[str, nbformat.NotebookNode]:
+    """Return one notebook per framework.
+
+    Each holds every Markdown cell and the code cells that belong to its framework
+    (the cells tagged with it and the untagged ones), in source order. A framework
+    whose notebook would have no code cell is still present, so that the chapter reads
+    the same in every framework.
+    """
+    notebooks = {}
+    for fw in FRAMEWORKS:
+        cells = [
+            copy.deepcopy(cell)
+            for cell in chapter.notebook.cells
+            if cell.cell_type != "code" or fw in cell_frameworks(cell)
+        ]
+        notebooks[fw] = nbformat.v4.new_notebook(
+            cells=cells, metadata=copy.deepcopy(chapter.notebook.metadata)
+        )
+    return notebooks
+
+
+def code_cell_indices(chapter: Chapter, fw: str) -> list[int]:
+    """Chapter-wide indices (0-based, among code cells) of the code cells of ``fw``."""
+    return [i for i, cell in enumerate(chapter.code_cells()) if fw in cell_frameworks(cell)]

@@ -1,0 +1,69 @@
+"""The MXNet backend: ``from d2l_shim import mxnet as d2l``.
+
+Importing it restores NumPy's removed type aliases that MXNet 1.9.1 needs
+(see :mod:`d2l_shim._compat`), imports MXNet and switches it to its NumPy
+interface with ``npx.set_np()``; tensors are ``mxnet.np.ndarray``. Trainers
+written from scratch take ``(params, states, hyperparams)`` and read
+``p.grad``. :func:`train_concise_ch11` takes a Gluon optimizer name such as
+``'sgd'``.
+"""
+
+from d2l_shim._compat import restore_numpy_aliases
+
+restore_numpy_aliases()
+
+from mxnet import autograd, gluon, init, np, npx  # noqa: E402  (needs the aliases)
+
+from d2l_shim.backend import Backend, export  # noqa: E402
+
+npx.set_np()
+
+
+class MXNetBackend(Backend):
+    """MXNet's NumPy interface, autograd, Gluon ``Dense`` and Gluon ``Trainer``."""
+
+    float32 = np.float32
+
+    def from_numpy(self, array):
+        return np.array(array, dtype=array.dtype)
+
+    def reshape(self, x, shape):
+        return np.reshape(x, shape)
+
+    def matmul(self, a, b):
+        return np.dot(a, b)
+
+    def scratch_model(self, trainer_fn, states, hyperparams, w0):
+        w = np.array(w0)
+        b = np.zeros(1)
+        w.attach_grad()
+        b.attach_grad()
+
+        def step(X, y):
+            with autograd.record():
+                loss = self.squared_loss(self.linreg(X, w, b), y).mean()
+            loss.backward()
+            trainer_fn([w, b], states, hyperparams)
+
+        return (lambda X: self.linreg(X, w, b)), step
+
+    def concise_model(self, trainer, hyperparams, w0):
+        if not isinstance(trainer, str):
+            raise TypeError("trainer must be the name of a Gluon optimizer "
+                            f"such as 'sgd', got {trainer!r}")
+        layer = gluon.nn.Dense(1, in_units=w0.shape[0])
+        layer.initialize(init.Zero())
+        layer.weight.set_data(np.array(w0.T))
+        optimizer = gluon.Trainer(layer.collect_params(), trainer, hyperparams)
+
+        def step(X, y):
+            # Gluon differentiates the summed loss; step() divides by the batch size.
+            with autograd.record():
+                loss = self.squared_loss(layer(X), y)
+            loss.backward()
+            optimizer.step(X.shape[0])
+
+        return layer, step
+
+
+export(MXNetBackend(), globals())

@@ -1,0 +1,60 @@
+"""The TensorFlow backend: ``from d2l_shim import tensorflow as d2l``.
+
+Tensors are TensorFlow tensors; parameters are ``tf.Variable``. Trainers
+written from scratch take ``(params, grads, states, hyperparams)`` and update
+the variables with ``assign``. :func:`train_concise_ch11` takes a Keras
+optimizer class such as ``tf.keras.optimizers.SGD``.
+"""
+
+import tensorflow as tf
+
+from d2l_shim.backend import Backend, export
+
+
+class TensorFlowBackend(Backend):
+    """TensorFlow's tensors, ``GradientTape``, Keras ``Dense`` and Keras optimizers."""
+
+    float32 = tf.float32
+
+    def from_numpy(self, array):
+        return tf.constant(array)
+
+    def reshape(self, x, shape):
+        return tf.reshape(x, shape)
+
+    def matmul(self, a, b):
+        return tf.matmul(a, b)
+
+    def scratch_model(self, trainer_fn, states, hyperparams, w0):
+        w = tf.Variable(w0)
+        b = tf.Variable(tf.zeros(1))
+
+        def step(X, y):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(self.squared_loss(self.linreg(X, w, b), y))
+            grads = tape.gradient(loss, [w, b])
+            trainer_fn([w, b], grads, states, hyperparams)
+
+        return (lambda X: self.linreg(X, w, b)), step
+
+    def concise_model(self, trainer, hyperparams, w0):
+        if not (isinstance(trainer, type)
+                and issubclass(trainer, tf.keras.optimizers.Optimizer)):
+            raise TypeError("trainer must be a Keras optimizer class such as "
+                            f"tf.keras.optimizers.SGD, got {trainer!r}")
+        layer = tf.keras.layers.Dense(1, kernel_initializer="zeros",
+                                      bias_initializer="zeros")
+        layer.build((None, w0.shape[0]))
+        layer.kernel.assign(w0)
+        optimizer = trainer(**hyperparams)
+
+        def step(X, y):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(self.squared_loss(layer(X), y))
+            grads = tape.gradient(loss, layer.trainable_variables)
+            optimizer.apply_gradients(zip(grads, layer.trainable_variables))
+
+        return layer, step
+
+
+export(TensorFlowBackend(), globals())

@@ -1,0 +1,306 @@
+"""The Stochastic Gradient Descent chapter (chapters/sgd.md): its numbers, outputs and figures.
+
+Every number the chapter quotes is recomputed here, independently of the chapter's code, and
+looked up in the chapter's text. The learning-rate schedules are the chapter's own functions,
+taken from its source, and the experiment settings are read from its code, so text, code and
+tests cannot drift apart. The chapter itself is executed per framework by the book's pipeline
+(read from the execution cache when ``make html`` ran before): its noisy traces must be the
+same in every framework, land where the text says, and every output and figure must match.
+"""
+
+import ast
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bookbuild.cache import DEFAULT_CACHE_DIR, Cache
+from bookbuild.execute import execute, plan
+from bookbuild.frameworks import FRAMEWORKS
+from bookbuild.split import read_chapter
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAPTER = ROOT / "chapters" / "sgd.md"
+TEXT = CHAPTER.read_text(encoding="utf-8")
+
+START = (-5.0, -2.0)   # where the shim's train_2d starts
+CURVATURES = (2.0, 4.0)  # the gradient of x1^2 + 2 x2^2 is (2 x1, 4 x2)
+N_AIRFOIL = 1500       # the training-set size the chapter quotes the finite-n values for
+
+
+def quoted(number):
+    """Assert that the chapter's text quotes ``number``, a formatted string (line breaks as spaces)."""
+    assert " ".join(number.split()) in " ".join(TEXT.split()), f"chapters/sgd.md should quote {number!r}"
+
+
+def latex_sci(x, digits=1):
+    """``x`` in scientific notation as the chapter writes it, e.g. ``3.7 \\cdot 10^{-45}``."""
+    mantissa, exponent = f"{x:.{digits}e}".split("e")
+    return f"{mantissa} \\cdot 10^{{{int(exponent)}}}"
+
+
+def chapter_function(name):
+    """The function ``name`` as the chapter's code defines it (it may use ``math``)."""
+    source = "\n".join(cell.source for cell in read_chapter(CHAPTER).code_cells())
+    source = "\n".join(line for line in source.splitlines() if not line.startswith("%"))
+    defs = [node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef) and node.name == name]
+    assert len(defs) == 1, f"chapters/sgd.md should define {name} once"
+    namespace = {"math": math}
+    exec(compile(ast.Module(body=defs, type_ignores=[]), str(CHAPTER), "exec"), namespace)
+    return namespace[name]
+
+
+def experiments():
+    """(eta, schedule name, steps) of each SGD run of the chapter, in order."""
+    runs = re.findall(r"train_2d\(make_sgd\(([\d.]+), (\w+)\), steps=(\d+)", TEXT)
+    return [(float(eta), name, int(steps)) for eta, name, steps in runs]
+
+
+def learning_rates(eta, schedule, steps):
+    """The learning rates eta * lr(t) of steps t = 1, ..., steps, as the chapter's trainer uses them."""
+    lr = chapter_function(schedule)
+    return np.array([eta * lr(t) for t in range(1, steps + 1)])
+
+
+def mean_and_std(rates, curvature, start):
+    """Mean and standard deviation of x after SGD steps x <- (1 - rate*curvature) x - rate * N(0, 1)."""
+    mean, variance = start, 0.0
+    for rate in rates:
+        mean *= 1 - rate * curvature
+        variance = (1 - rate * curvature) ** 2 * variance + rate ** 2
+    return mean, math.sqrt(variance)
+
+
+def printed(notebook, snippet):
+    """What the code cell of ``notebook`` whose source contains ``snippet`` printed."""
+    cells = [cell for cell in notebook.cells if snippet in cell.source]
+    assert len(cells) == 1, f"expected one code cell containing {snippet!r}, found {len(cells)}"
+    return "".join(out.get("text", "") for out in cells[0].outputs if out.output_type == "stream"
+                   and out.name == "stdout")
+
+
+def final_position(notebook, schedule):
+    """The final (x1, x2) that train_2d printed for the run with ``schedule``."""
+    match = re.fullmatch(r"epoch \d+, x1: (\S+), x2: (\S+)\n", printed(notebook, f"make_sgd(0.1, {schedule})"))
+    assert match, f"unexpected output of the {schedule} run"
+    return float(match[1]), float(match[2])
+
+
+@pytest.fixture(scope="module")
+def notebooks():
+    """The chapter executed in each framework by the book's pipeline: {framework: notebook}."""
+    jobs = plan([read_chapter(CHAPTER)], ROOT)
+    results = execute(jobs, Cache(ROOT / DEFAULT_CACHE_DIR), log=lambda message: None)
+    return {job.framework: results[job.key] for job in jobs}
+
+
+# The experiments and their schedules
+
+
+def test_the_chapter_runs_the_experiments_it_discusses():
+    assert experiments() == [(0.1, "constant_lr", 50), (0.1, "exponential_lr", 1000),
+                             (0.1, "polynomial_lr", 50)]
+
+
+def test_every_experiment_reseeds_the_shared_generator_first():
+    for cell in read_chapter(CHAPTER).code_cells():
+        if "train_2d(make_sgd(" in cell.source:
+            first = cell.source.split("train_2d(make_sgd(")[0]
+            assert re.search(r"^d2l\.seed\(\d+\)$", first, re.MULTILINE), cell.source
+
+
+def test_schedules_are_the_ones_the_text_defines():
+    constant, exponential, polynomial = (chapter_function(name) for _, name, _ in experiments())
+    for t in (1, 2, 10, 50, 1000):
+        assert constant(t) == 1.0
+        assert exponential(t) == pytest.approx(math.exp(-0.1 * t))   # lambda = 0.1
+        assert polynomial(t) == pytest.approx((0.1 * t + 1) ** -0.5)  # beta = 0.1, alpha = 0.5
+
+
+# Constant learning rate: the noise does not go away
+
+
+def test_stationary_spread_with_a_constant_learning_rate():
+    eta, schedule, _ = experiments()[0]
+    stds = []
+    for curvature in CURVATURES:
+        _, std = mean_and_std(learning_rates(eta, schedule, 2000), curvature, 1.0)
+        assert std ** 2 == pytest.approx(eta ** 2 / (1 - (1 - eta * curvature) ** 2), rel=1e-9)
+        stds.append(std)
+    assert stds[0] ** 2 == pytest.approx(eta / (4 * (1 - eta)))
+    quoted(f"\\sqrt{{v}} \\approx {stds[0]:.3f}$ in $x_1$ (and, by the same argument, ${stds[1]:.3f}$ in $x_2$)")
+    ratios = [e / (4 * (1 - e)) / e for e in (1e-3, 2e-3, 4e-3)]
+    assert max(ratios) / min(ratios) < 1.01, "for small eta the variance is about proportional to eta"
+
+
+def test_simulated_sgd_matches_the_quoted_spreads():
+    """A Monte Carlo check of the mean/variance recursion behind every spread the text quotes."""
+    rng = np.random.default_rng(0)
+    for eta, schedule, steps in experiments():
+        rates = learning_rates(eta, schedule, steps)
+        x = np.tile(np.array(START), (20000, 1))
+        for rate in rates:
+            x = x - rate * (np.array(CURVATURES) * x + rng.standard_normal(x.shape))
+        for k in range(2):
+            mean, std = mean_and_std(rates, CURVATURES[k], START[k])
+            assert x[:, k].mean() == pytest.approx(mean, abs=4 * std / math.sqrt(len(x)))
+            assert x[:, k].std() == pytest.approx(std, rel=0.03)
+
+
+# Exponential decay stops short, polynomial decay does not
+
+
+def test_exponential_decay_numbers():
+    eta, schedule, steps = experiments()[1]
+    rates = learning_rates(eta, schedule, steps)
+    quoted(f"0.1 \\cdot e^{{-10}} \\approx {latex_sci(rates[99])}")
+    quoted(f"0.1 \\cdot e^{{-100}} \\approx {latex_sci(rates[-1])}")
+    budget = eta / (math.exp(0.1) - 1)
+    assert rates.sum() == pytest.approx(budget, rel=1e-12), "1000 steps use up the whole budget"
+    quoted(f"0.1 / (e^{{0.1}} - 1) \\approx {budget:.3f}")
+    shrink = np.prod(1 - 2 * rates)
+    quoted(f"\\approx {shrink:.3f}$ in total")
+    mean, std = mean_and_std(rates, CURVATURES[0], START[0])
+    assert mean == pytest.approx(START[0] * shrink)
+    quoted(f"\\approx {mean:.2f}$, with a standard deviation of only about ${std:.2f}$")
+
+
+def test_polynomial_decay_numbers():
+    eta, schedule, steps = experiments()[2]
+    rates = learning_rates(eta, schedule, steps)
+    quoted(f"0.1 / \\sqrt{{6}} \\approx {rates[-1]:.4f}")
+    assert rates[-1] == pytest.approx(0.1 / math.sqrt(6))
+    quoted(f"add up to about ${rates.sum():.2f}$")
+    exponential_budget = learning_rates(*experiments()[1]).sum()
+    assert round(rates.sum() / exponential_budget) == 3
+    quoted("three times the entire budget")
+    mean, std = mean_and_std(rates, CURVATURES[0], START[0])
+    quoted(f"to about ${mean:.3f}$, and its standard deviation around that is\n${std:.3f}$")
+    _, constant_std = mean_and_std(learning_rates(*experiments()[0]), CURVATURES[0], START[0])
+    quoted(f"down from ${constant_std:.3f}$ with the constant rate")
+    assert std < constant_std
+
+
+def test_polynomial_sums_grow_like_sqrt_t_and_exponential_ones_stay_bounded():
+    polynomial, exponential = chapter_function("polynomial_lr"), chapter_function("exponential_lr")
+    sums = {}
+    for t in range(1, 100001):
+        for name, lr in (("poly", polynomial), ("exp", exponential)):
+            sums[name] = sums.get(name, 0.0) + lr(t)
+        if t in (10000, 100000):
+            assert sums["poly"] / math.sqrt(t) == pytest.approx(2 * math.sqrt(10), rel=0.05)
+    assert sums["exp"] == pytest.approx(1 / (math.exp(0.1) - 1))
+    assert polynomial(10 ** 9) < 1e-3
+
+
+# The convergence bound for convex objectives
+
+
+def bound(r, lipschitz, rates):
+    """The right-hand side of the chapter's bound on E[R(x_bar)] - R(x*)."""
+    rates = np.asarray(rates, dtype=float)
+    return (r ** 2 + lipschitz ** 2 * np.sum(rates ** 2)) / (2 * np.sum(rates))
+
+
+def test_best_constant_learning_rate_and_its_bound():
+    quoted("\\eta = r / (L \\sqrt{T})")
+    quoted("\\leq \\frac{r L}{\\sqrt{T}}")
+    for r, lipschitz, steps in ((1.0, 1.0, 100), (3.0, 0.5, 10000), (0.2, 7.0, 400)):
+        grid = np.linspace(0.01, 4, 4000) * r / (lipschitz * math.sqrt(steps))
+        values = [bound(r, lipschitz, np.full(steps, eta)) for eta in grid]
+        best = grid[int(np.argmin(values))]
+        assert best == pytest.approx(r / (lipschitz * math.sqrt(steps)), rel=2e-3)
+        assert min(values) == pytest.approx(r * lipschitz / math.sqrt(steps), rel=1e-6)
+
+
+def test_bound_with_inverse_sqrt_learning_rates_falls_like_log_t_over_sqrt_t():
+    quoted("O(\\log T / \\sqrt{T})")
+    ratios = []
+    for steps in (10 ** 2, 10 ** 4, 10 ** 6):
+        value = bound(1.0, 1.0, 1 / np.sqrt(np.arange(1, steps + 1)))
+        ratios.append(value / (math.log(steps) / math.sqrt(steps)))
+    assert all(0.2 < ratio < 0.5 for ratio in ratios)
+    assert ratios == sorted(ratios, reverse=True), "the ratio settles towards 1/4 from above"
+
+
+def test_sgd_on_a_convex_loss_with_bounded_gradients_obeys_the_bound():
+    """l(x, xi) = |x - xi|, xi ~ N(0, 1): convex, |gradient| <= L = 1, minimizer x* = 0."""
+    r, lipschitz, steps = 3.0, 1.0, 100
+    eta = r / (lipschitz * math.sqrt(steps))
+    rng = np.random.default_rng(0)
+    x = np.full(4000, r)
+    total = np.zeros_like(x)
+    for _ in range(steps):
+        total += x
+        x = x - eta * np.sign(x - rng.standard_normal(x.shape))
+    x_bar = total / steps
+
+    def risk(x):  # E|x - xi| for xi ~ N(0, 1)
+        cdf = 0.5 * (1 + np.vectorize(math.erf)(x / math.sqrt(2)))
+        return x * (2 * cdf - 1) + 2 * np.exp(-x ** 2 / 2) / math.sqrt(2 * math.pi)
+
+    gap = risk(x_bar) - risk(np.zeros(1))
+    assert np.all(gap >= 0)
+    assert gap.mean() <= r * lipschitz / math.sqrt(steps)
+
+
+# Sampling with replacement
+
+
+def test_fraction_of_examples_seen_with_replacement():
+    seen = [1 - (1 - 1 / n) ** n for n in range(1, N_AIRFOIL + 1)]
+    assert seen[0] == 1.0
+    assert all(a > b for a, b in zip(seen, seen[1:])), "the fraction falls with n"
+    quoted(f"fraction is ${seen[-1]:.4f}$")
+    quoted(f"1 - e^{{-1}} \\approx {1 - math.exp(-1):.3f}")
+    assert seen[-1] == pytest.approx(1 - math.exp(-1), abs=2e-4)
+    once = (1 - 1 / N_AIRFOIL) ** (N_AIRFOIL - 1)
+    quoted(f"e^{{-1}} \\approx {math.exp(-1):.3f}$ (${once:.4f}$ for")
+    quoted(f"only about {round(100 * (1 - math.exp(-1)))}% of the data")
+
+
+def test_pick_counts_follow_the_binomial_and_its_poisson_limit(notebooks):
+    for fw, notebook in notebooks.items():
+        lines = printed(notebook, "pick_counts(n, random.Random(0))").splitlines()
+        assert len(lines) == 5, fw
+        for k, line in enumerate(lines):
+            match = re.fullmatch(rf"picked {k} times: (\S+) of the examples \(Poisson limit (\S+)\)", line)
+            assert match, line
+            binomial = math.comb(N_AIRFOIL, k) * N_AIRFOIL ** -k * (1 - 1 / N_AIRFOIL) ** (N_AIRFOIL - k)
+            assert float(match[2]) == pytest.approx(math.exp(-1) / math.factorial(k), abs=5e-4)
+            assert binomial == pytest.approx(float(match[2]), abs=2e-3)
+            assert float(match[1]) == pytest.approx(binomial, abs=4 * math.sqrt(binomial / N_AIRFOIL) + 5e-4)
+
+
+# What the chapter prints and draws
+
+
+def test_noisy_traces_end_where_the_text_says(notebooks):
+    for fw, notebook in notebooks.items():
+        for eta, schedule, steps in experiments():
+            rates = learning_rates(eta, schedule, steps)
+            final = final_position(notebook, schedule)
+            for k in range(2):
+                mean, std = mean_and_std(rates, CURVATURES[k], START[k])
+                assert abs(final[k] - mean) < 3 * std, (fw, schedule, k, final)
+        exponential_x1 = final_position(notebook, "exponential_lr")[0]
+        assert exponential_x1 < -0.5, "exponential decay should stop well short of the minimum"
+
+
+def test_every_output_and_figure_is_the_same_in_every_framework(notebooks):
+    assert sorted(notebooks) == sorted(FRAMEWORKS)
+    outputs = {fw: [[normalized(out) for out in cell.outputs] for cell in nb.cells]
+               for fw, nb in notebooks.items()}
+    figures = [out for cell in outputs["mxnet"] for out in cell if "image/svg+xml" in out[1]]
+    assert len(figures) == 4, "the chapter draws four figures"
+    for fw in FRAMEWORKS[1:]:
+        assert outputs[fw] == outputs["mxnet"], f"{fw} differs from mxnet"
+
+
+def normalized(output):
+    """An output as (type, content), without execution counts and metadata."""
+    if output.output_type == "stream":
+        return (output.name, output.text)
+    return (output.output_type, dict(output.get("data", {})))

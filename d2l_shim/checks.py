@@ -6,7 +6,7 @@ import numbers
 
 def check_int(name, value, low, high=None):
     """Return ``value`` as an ``int`` if it is an integer in ``low..high`` (``high`` None: no upper bound)."""
-    allowed = f"{low}..{high}" if high is not None else f">= {low}"
+    allowed = f"in {low}..{high}" if high is not None else f">= {low}"
     if (isinstance(value, bool) or not isinstance(value, numbers.Integral)
             or value < low or (high is not None and value > high)):
         raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")

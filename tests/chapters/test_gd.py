@@ -257,6 +257,25 @@ def test_preconditioning_runs_straight_to_the_minimum():
     quoted("5 \\cdot 0.5^{20} \\approx 4.8 \\cdot 10^{-6}")
 
 
+def test_millimeters_and_kilometers_differ_in_curvature_by_10_to_the_12():
+    per_meter = {"mm": 1000.0, "km": 0.001}  # units per meter
+
+    def objective(height):  # a quadratic objective of a height in meters
+        return (height - 1.7) ** 2
+
+    def curvature(unit):  # its second derivative with respect to the height in `unit`
+        def g(v):
+            return objective(v / per_meter[unit])
+
+        v, h = 2.0 * per_meter[unit], 0.01 * per_meter[unit]
+        return (g(v + h) - 2 * g(v) + g(v - h)) / h ** 2
+
+    ratio = curvature("km") / curvature("mm")
+    assert ratio == pytest.approx((per_meter["mm"] / per_meter["km"]) ** 2, rel=1e-6)
+    assert ratio == pytest.approx(1e12, rel=1e-6)
+    quoted("(1000 / 0.001)^2 = 10^{12}")
+
+
 def exact_line_search_points(steps):
     """Gradient descent on x1^2 + 2 x2^2 with the exact minimizing step g'g / g'Hg."""
     points = [START]
@@ -269,6 +288,9 @@ def exact_line_search_points(steps):
 
 
 def test_line_search_zigzags_at_right_angles_and_beats_the_fixed_rate():
+    halvings = int(re.search(r"for _ in range\((\d+)\):\n        mid = ", TEXT)[1])
+    quoted(f"with {halvings} halvings")
+    quoted(f"evaluated the gradient {halvings} more times")
     points = exact_line_search_points(10)
     grads = [(2 * x1, 4 * x2) for x1, x2 in points]
     for (a1, a2), (b1, b2) in zip(grads, grads[1:]):

@@ -31,8 +31,9 @@ N_AIRFOIL = 1500       # the training-set size the chapter quotes the finite-n v
 
 
 def quoted(number):
-    """Assert that the chapter's text quotes ``number``, a formatted string (line breaks as spaces)."""
-    assert " ".join(number.split()) in " ".join(TEXT.split()), f"chapters/sgd.md should quote {number!r}"
+    """Assert that the text quotes ``number``, a formatted string; line breaks count as spaces."""
+    assert " ".join(number.split()) in " ".join(TEXT.split()), (
+        f"chapters/sgd.md should quote {number!r}")
 
 
 def latex_sci(x, digits=1):
@@ -45,7 +46,8 @@ def chapter_function(name):
     """The function ``name`` as the chapter's code defines it (it may use ``math``)."""
     source = "\n".join(cell.source for cell in read_chapter(CHAPTER).code_cells())
     source = "\n".join(line for line in source.splitlines() if not line.startswith("%"))
-    defs = [node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef) and node.name == name]
+    defs = [node for node in ast.parse(source).body
+            if isinstance(node, ast.FunctionDef) and node.name == name]
     assert len(defs) == 1, f"chapters/sgd.md should define {name} once"
     namespace = {"math": math}
     exec(compile(ast.Module(body=defs, type_ignores=[]), str(CHAPTER), "exec"), namespace)
@@ -59,13 +61,16 @@ def experiments():
 
 
 def learning_rates(eta, schedule, steps):
-    """The learning rates eta * lr(t) of steps t = 1, ..., steps, as the chapter's trainer uses them."""
+    """The learning rates eta * lr(t) of the steps t = 1, ..., steps, as the chapter's trainer."""
     lr = chapter_function(schedule)
     return np.array([eta * lr(t) for t in range(1, steps + 1)])
 
 
 def mean_and_std(rates, curvature, start):
-    """Mean and standard deviation of x after SGD steps x <- (1 - rate*curvature) x - rate * N(0, 1)."""
+    """Mean and standard deviation of x after the steps x <- (1 - rate * curvature) x - rate * xi.
+
+    ``xi`` is drawn from N(0, 1) at every step; ``rates`` holds the learning rates of the steps.
+    """
     mean, variance = start, 0.0
     for rate in rates:
         mean *= 1 - rate * curvature
@@ -83,7 +88,8 @@ def printed(notebook, snippet):
 
 def final_position(notebook, schedule):
     """The final (x1, x2) that train_2d printed for the run with ``schedule``."""
-    match = re.fullmatch(r"epoch \d+, x1: (\S+), x2: (\S+)\n", printed(notebook, f"make_sgd(0.1, {schedule})"))
+    output = printed(notebook, f"{schedule}), steps=")
+    match = re.fullmatch(r"epoch \d+, x1: (\S+), x2: (\S+)\n", output)
     assert match, f"unexpected output of the {schedule} run"
     return float(match[1]), float(match[2])
 
@@ -130,9 +136,10 @@ def test_stationary_spread_with_a_constant_learning_rate():
         assert std ** 2 == pytest.approx(eta ** 2 / (1 - (1 - eta * curvature) ** 2), rel=1e-9)
         stds.append(std)
     assert stds[0] ** 2 == pytest.approx(eta / (4 * (1 - eta)))
-    quoted(f"\\sqrt{{v}} \\approx {stds[0]:.3f}$ in $x_1$ (and, by the same argument, ${stds[1]:.3f}$ in $x_2$)")
+    quoted(f"\\sqrt{{v}} \\approx {stds[0]:.3f}$ in $x_1$ "
+           f"(and, by the same argument, ${stds[1]:.3f}$ in $x_2$)")
     ratios = [e / (4 * (1 - e)) / e for e in (1e-3, 2e-3, 4e-3)]
-    assert max(ratios) / min(ratios) < 1.01, "for small eta the variance is about proportional to eta"
+    assert max(ratios) / min(ratios) < 1.01, "for small eta, the variance is about proportional"
 
 
 def test_simulated_sgd_matches_the_quoted_spreads():
@@ -179,8 +186,10 @@ def test_polynomial_decay_numbers():
     mean, std = mean_and_std(rates, CURVATURES[0], START[0])
     quoted(f"to about ${mean:.3f}$, and its standard deviation around that is\n${std:.3f}$")
     _, constant_std = mean_and_std(learning_rates(*experiments()[0]), CURVATURES[0], START[0])
-    quoted(f"down from ${constant_std:.3f}$ with the constant rate")
+    quoted(f"down from ${constant_std:.3f}$ with the constant rate, and still shrinking")
     assert std < constant_std
+    _, later_std = mean_and_std(learning_rates(eta, schedule, 4 * steps), CURVATURES[0], START[0])
+    assert later_std < 0.8 * std
 
 
 def test_polynomial_sums_grow_like_sqrt_t_and_exponential_ones_stay_bounded():
@@ -266,12 +275,15 @@ def test_pick_counts_follow_the_binomial_and_its_poisson_limit(notebooks):
         lines = printed(notebook, "pick_counts(n, random.Random(0))").splitlines()
         assert len(lines) == 5, fw
         for k, line in enumerate(lines):
-            match = re.fullmatch(rf"picked {k} times: (\S+) of the examples \(Poisson limit (\S+)\)", line)
+            pattern = rf"picked {k} times: (\S+) of the examples \(Poisson limit (\S+)\)"
+            match = re.fullmatch(pattern, line)
             assert match, line
-            binomial = math.comb(N_AIRFOIL, k) * N_AIRFOIL ** -k * (1 - 1 / N_AIRFOIL) ** (N_AIRFOIL - k)
+            n = N_AIRFOIL
+            binomial = math.comb(n, k) * n ** -k * (1 - 1 / n) ** (n - k)
             assert float(match[2]) == pytest.approx(math.exp(-1) / math.factorial(k), abs=5e-4)
             assert binomial == pytest.approx(float(match[2]), abs=2e-3)
-            assert float(match[1]) == pytest.approx(binomial, abs=4 * math.sqrt(binomial / N_AIRFOIL) + 5e-4)
+            tolerance = 4 * math.sqrt(binomial / n) + 5e-4  # sampling error and rounding
+            assert float(match[1]) == pytest.approx(binomial, abs=tolerance)
 
 
 # What the chapter prints and draws

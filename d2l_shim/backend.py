@@ -116,14 +116,15 @@ SHARED_API = {
     "set_figsize": plotting.set_figsize,
     "set_axes": plotting.set_axes,
     "plot": plotting.plot,
-    "Animator": plotting.Animator,
-    "Timer": Timer,
     "numpy": numpy,
     "seed": rng.seed,
     "train_2d": twod.train_2d,
     "show_trace_2d": twod.show_trace_2d,
     "evaluate_loss": training.evaluate_loss,
 }
+
+#: Classes that are the same in every backend.
+SHARED_CLASSES = {"Animator": plotting.Animator, "Timer": Timer}
 
 #: Backend methods exported as module functions.
 BACKEND_METHODS = ("tensor", "arange", "zeros", "ones", "normal", "reshape",
@@ -150,12 +151,18 @@ def _bind(function, backend, module_name):
 
 
 def export(backend, namespace):
-    """Put the public API, bound to ``backend``, into a module's ``namespace`` and set its ``__all__``."""
+    """Put the public API, bound to ``backend``, into a module's ``namespace`` and set its ``__all__``.
+
+    ``__all__`` leaves out the shared classes: Sphinx autodoc documents a
+    class listed there under its home module's name, so three backend
+    modules listing ``Animator`` would describe
+    ``d2l_shim.plotting.Animator`` three times.
+    """
     module_name = namespace["__name__"]
     api = dict(SHARED_API, float32=backend.float32)
     for name in BACKEND_METHODS:
         api[name] = _bind(getattr(type(backend), name), backend, module_name)
     for function in BACKEND_FUNCTIONS:
         api[function.__name__] = _bind(function, backend, module_name)
-    namespace.update(api)
+    namespace.update(api, **SHARED_CLASSES)
     namespace["__all__"] = sorted(api)

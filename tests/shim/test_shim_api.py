@@ -1,0 +1,142 @@
+"""The API surface: names, signatures and docstrings, import isolation, and the API reference build."""
+
+import inspect
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from d2l_cells import FRAMEWORKS
+from d2l_shim import arrays, backend, checks, data, plotting, rng, timer, training, twod
+
+SHARED_MODULES = [backend, arrays, checks, data, plotting, rng, timer, training, twod]
+#: The names a chapter written for the original library may call.
+API = {"plt", "use_svg_display", "set_figsize", "set_axes", "plot", "Animator", "Timer",
+       "numpy", "arange", "zeros", "ones", "tensor", "reshape", "normal", "matmul", "float32",
+       "seed", "train_2d", "show_trace_2d", "get_data_ch11", "linreg", "squared_loss",
+       "evaluate_loss", "train_ch11", "train_concise_ch11"}
+FRAMEWORK_MODULES = {"mxnet": "mxnet", "pytorch": "torch", "tensorflow": "tensorflow"}
+
+
+class NumpyBackend(backend.Backend):
+    """A backend whose tensors are NumPy arrays (enough to exercise the shared code)."""
+
+    float32 = np.float32
+
+    def from_numpy(self, array):
+        return array.copy()
+
+    def reshape(self, x, shape):
+        return np.reshape(x, shape)
+
+    def matmul(self, a, b):
+        return a @ b
+
+    def scratch_model(self, trainer_fn, states, hyperparams, w0):
+        return None, None
+
+    def concise_model(self, trainer, hyperparams, w0):
+        return None, None
+
+
+@pytest.fixture(scope="module")
+def exported():
+    namespace = {"__name__": "fake_backend"}
+    backend.export(NumpyBackend(), namespace)
+    return namespace
+
+
+def test_a_backend_module_exports_the_whole_api(exported):
+    assert API <= set(exported)
+    # The shared classes are documented once, in their own modules.
+    assert set(exported["__all__"]) == API - {"Animator", "Timer"}
+
+
+def test_bound_functions_look_like_the_original_librarys(exported):
+    signatures = {name: str(inspect.signature(exported[name])) for name in
+                  ("get_data_ch11", "train_ch11", "train_concise_ch11", "normal", "arange")}
+    assert signatures == {
+        "get_data_ch11": "(batch_size=10, n=1500, seed=0)",
+        "train_ch11": "(trainer_fn, states, hyperparams, data_iter, feature_dim, num_epochs=2)",
+        "train_concise_ch11": "(trainer, hyperparams, data_iter, num_epochs=2)",
+        "normal": "(mean, std, shape)",
+        "arange": "(start, stop=None, step=1)",
+    }
+    assert str(inspect.signature(exported["plot"])).startswith(
+        "(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None, "
+        "xscale='linear', yscale='linear', fmts=('-', 'm--', 'g-.', 'r:'), figsize=(3.5, 2.5)")
+    assert exported["train_ch11"].__module__ == "fake_backend"
+
+
+def test_every_public_function_and_class_has_a_docstring(exported):
+    missing = [name for name in API
+               if callable(exported[name]) and not inspect.getdoc(exported[name])
+               and name != "float32"]
+    for module in SHARED_MODULES:
+        assert inspect.getdoc(module), module.__name__
+        for name, member in vars(module).items():
+            if (not name.startswith("_") and (inspect.isfunction(member) or inspect.isclass(member))
+                    and member.__module__ == module.__name__):
+                if not inspect.getdoc(member):
+                    missing.append(f"{module.__name__}.{name}")
+                for method_name, method in vars(member).items() if inspect.isclass(member) else ():
+                    if inspect.isfunction(method) and not method_name.startswith("_"):
+                        if not inspect.getdoc(getattr(member, method_name)):
+                            missing.append(f"{module.__name__}.{name}.{method_name}")
+    assert not missing
+
+
+def test_tensor_helpers_compute_in_numpy(exported):
+    rng.seed(7)
+    first = exported["normal"](1.0, 2.0, (3,))
+    rng.seed(7)
+    assert np.array_equal(exported["normal"](1.0, 2.0, (3,)), first)
+    assert first.dtype == np.float32
+    assert exported["arange"](3).dtype == np.int64
+    assert exported["arange"](-5.5, 1.0, 0.5).tolist() == np.arange(-5.5, 1.0, 0.5).tolist()
+    assert exported["tensor"]([1.5, 2]).dtype == np.float32
+    assert exported["zeros"]((2, 1)).tolist() == [[0.0], [0.0]]
+    assert exported["squared_loss"](np.array([[1.0], [2.0]]), np.array([0.0, 4.0])).tolist() == [[0.5], [2.0]]
+
+
+def test_importing_the_package_and_shared_modules_imports_no_framework(run_python):
+    result = run_python(textwrap.dedent("""
+        import sys, numpy
+        import d2l_shim
+        from d2l_shim import arrays, backend, checks, data, plotting, rng, timer, training, twod
+        print(sorted(m for m in ('mxnet', 'torch', 'tensorflow') if m in sys.modules))
+        print('bool' in numpy.__dict__)
+    """))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["[]", "False"]
+
+
+def test_each_backend_imports_only_its_framework(records):
+    for fw in FRAMEWORKS:
+        assert records[fw]["modules_after_import"] == [FRAMEWORK_MODULES[fw]]
+        # Only the MXNet backend restores NumPy's removed aliases.
+        assert records[fw]["numpy_aliases"] == (fw == "mxnet")
+
+
+def test_the_api_reference_builds_without_warnings(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text(textwrap.dedent("""
+        extensions = ['sphinx.ext.autodoc']
+        autodoc_mock_imports = ['mxnet', 'torch', 'tensorflow']
+        nitpicky = False
+    """))
+    modules = ["d2l_shim", "d2l_shim.mxnet", "d2l_shim.torch", "d2l_shim.tensorflow"]
+    modules += [module.__name__ for module in SHARED_MODULES] + ["d2l_shim._compat"]
+    body = "\n".join(f".. automodule:: {name}\n   :members:\n" for name in modules)
+    (source / "index.rst").write_text(f"API\n===\n\n{body}")
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+         str(source), str(tmp_path / "html")], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (tmp_path / "html" / "index.html").read_text()
+    for name in ("d2l_shim.torch.train_ch11", "d2l_shim.mxnet.get_data_ch11",
+                 "d2l_shim.tensorflow.train_concise_ch11", "d2l_shim.plotting.Animator"):
+        assert f'id="{name}"' in page, name

@@ -117,15 +117,24 @@ class Cache:
         return self.directory / f"{key}.ipynb"
 
     def has(self, key: str) -> bool:
-        """Whether an entry is stored under ``key``."""
-        return self._path(key).exists()
+        """Whether a usable entry is stored under ``key``."""
+        return self.get(key) is not None
 
     def get(self, key: str) -> nbformat.NotebookNode | None:
-        """The entry stored under ``key``, or None if there is none."""
+        """The entry stored under ``key``, or None if there is none or it is unreadable.
+
+        An unreadable entry (damaged outside the build) is never used: the notebook runs
+        again and its new entry replaces the damaged one.
+        """
         path = self._path(key)
         if not path.exists():
             return None
-        return nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+        try:
+            notebook = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+            nbformat.validate(notebook)
+        except (ValueError, nbformat.ValidationError):
+            return None
+        return notebook
 
     def put(self, key: str, notebook: nbformat.NotebookNode) -> None:
         """Store ``notebook`` under ``key`` atomically."""

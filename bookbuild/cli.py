@@ -21,7 +21,11 @@ from .toc import toc_files
 
 def run_execute(root: Path, sources: list[Path], workers: int | None) -> int:
     """Execute the chapters ``sources`` (default: every file in ``_toc.yml``) of the book at ``root``."""
-    paths = sources or toc_files(root)
+    try:
+        paths = sources or toc_files(root)
+    except (OSError, KeyError) as error:
+        print(f"bookbuild: cannot read the table of contents: {error}", file=sys.stderr)
+        return 2
     chapters = [read_chapter(path) for path in paths]
     names = [chapter.name for chapter in chapters]
     clashes = sorted({name for name in names if names.count(name) > 1})

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,7 +132,7 @@ def execute(
     jobs: list[Job],
     cache: Cache,
     workers: int | None = None,
-    log: Callable[[str], None] = print,
+    log: Callable[[str], None] = functools.partial(print, flush=True),
 ) -> dict[str, nbformat.NotebookNode]:
     """Execute the jobs that the cache does not hold; return every job's executed notebook.
 
@@ -157,7 +158,7 @@ def execute(
         futures = {pool.submit(_execute_job, job): job for job in pending}
         remaining = set(futures)
         while remaining:
-            done, remaining = wait(remaining, return_when=FIRST_EXCEPTION)
+            done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
             for future in done:
                 job = futures[future]
                 if future.cancelled():

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
 MATHJAX_VERSION = "3.2.2"
@@ -57,13 +58,13 @@ THEBE_SCRIPT = "sphinx-thebe.js"
 THEBE_CONFIG_MARK = "THEBE_JS_URL"
 
 
-def mathjax_cache_dir(vendor_dir: Path) -> Path:
-    """The directory that holds the extracted MathJax files of the pinned version."""
-    return Path(vendor_dir) / f"mathjax-{MATHJAX_VERSION}"
+def mathjax_cache_dir(cache_root: Path) -> Path:
+    """The directory under ``cache_root`` that holds the pinned MathJax's extracted files."""
+    return Path(cache_root) / f"mathjax-{MATHJAX_VERSION}"
 
 
-def verify_sha512(data: bytes, expected: str = MATHJAX_SHA512) -> None:
-    """Raise ExtensionError unless ``data`` has the pinned SHA-512 (npm integrity form)."""
+def verify_sha512(data: bytes, expected: str) -> None:
+    """Raise ExtensionError unless ``data`` has SHA-512 ``expected`` (npm integrity form)."""
     actual = base64.b64encode(hashlib.sha512(data).digest()).decode()
     if actual != expected:
         raise ExtensionError(
@@ -99,7 +100,8 @@ def extract(data: bytes, target: Path) -> None:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
             for member in archive.getmembers():
                 name = member.name.removeprefix("package/es5/")
-                if member.isfile() and name != member.name and name.startswith(MATHJAX_KEEP):
+                wanted = name != member.name and name.startswith(MATHJAX_KEEP)
+                if member.isfile() and wanted and ".." not in Path(name).parts:
                     destination = staging / name
                     destination.parent.mkdir(parents=True, exist_ok=True)
                     destination.write_bytes(archive.extractfile(member).read())
@@ -114,12 +116,12 @@ def extract(data: bytes, target: Path) -> None:
             shutil.rmtree(staging)
 
 
-def ensure_mathjax(vendor_dir: Path) -> Path:
+def ensure_mathjax(cache_root: Path) -> Path:
     """Return the cached MathJax directory, fetching and extracting it on first use."""
-    target = mathjax_cache_dir(vendor_dir)
+    target = mathjax_cache_dir(cache_root)
     if not (target / COMPLETE_MARK).is_file():
         data = download()
-        verify_sha512(data)
+        verify_sha512(data, MATHJAX_SHA512)
         extract(data, target)
     return target
 
@@ -148,20 +150,28 @@ def is_remote(url: str) -> bool:
     return "://" in url or url.startswith("//")
 
 
-def configure(app: Sphinx, config: Any) -> None:
-    """Point MathJax at the vendored copy and serve the book's own stylesheet.
+def configure(app: Sphinx, config: Config) -> None:
+    """Point MathJax at the vendored copy, serve the book's stylesheet, set the colour mode.
 
     Sphinx puts a relative ``mathjax_path`` under ``_static/``; the leading ``..`` steps
     out of it to the output root, where :func:`copy_vendored` puts the files.
     """
     config.mathjax_path = f"../{VENDOR_URL_DIR}/{MATHJAX_ENTRY}"
     config.html_static_path.append(str(STATIC_DIR))
+    # Without a default colour mode, pydata-sphinx-theme logs a console error ("Got
+    # invalid theme mode") on a reader's first visit; "auto" follows the system setting.
+    config.html_context.setdefault("default_mode", "auto")
+
+
+def vendor_cache(app: Sphinx) -> Path:
+    """Where fetched third-party files are kept: ``.cache/vendor`` in the book's root."""
+    return Path(app.srcdir) / ".cache" / "vendor"
 
 
 def fetch_vendored(app: Sphinx) -> None:
     """Make sure MathJax is in the cache before any page is written (HTML builds only)."""
     if app.builder.format == "html":
-        ensure_mathjax(app.config.offline_vendor_dir or Path(app.srcdir) / ".cache" / "vendor")
+        ensure_mathjax(vendor_cache(app))
 
 
 def localize_page_assets(
@@ -182,8 +192,8 @@ def localize_page_assets(
     for asset in [*scripts, *context.get("css_files", [])]:
         if is_remote(str(asset.filename)):
             raise ExtensionError(
-                f"Page {pagename!r} would load {asset.filename} from another host, but the book must "
-                "work offline. Ship the file with the book or drop it in "
+                f"Page {pagename!r} would load {asset.filename} from another host, but the "
+                "book must work offline. Ship the file with the book or drop it in "
                 "bookbuild/offline.py (see localize_page_assets)."
             )
 
@@ -192,13 +202,12 @@ def copy_vendored(app: Sphinx, exception: Exception | None) -> None:
     """After a successful HTML build, copy MathJax next to ``_static/`` in the output."""
     if exception is not None or app.builder.format != "html":
         return
-    source = ensure_mathjax(app.config.offline_vendor_dir or Path(app.srcdir) / ".cache" / "vendor")
+    source = ensure_mathjax(vendor_cache(app))
     sync_tree(source, Path(app.outdir) / VENDOR_URL_DIR)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension with Sphinx."""
-    app.add_config_value("offline_vendor_dir", None, "env", types=(str, Path, type(None)))
     app.connect("config-inited", configure)
     app.connect("builder-inited", fetch_vendored)
     # After every other handler has added its scripts (sphinx.ext.mathjax uses 500).

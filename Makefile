@@ -1,0 +1,51 @@
+# Build, test and serve the multi-backend optimization book.
+# `make html` and `make test` work on a fresh clone: both set up .venv when it is missing.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 8000
+JOBS   ?=
+
+KERNEL_NAME    := d2l-book
+KERNEL_DISPLAY := Python (d2l-book)
+
+.DEFAULT_GOAL := help
+.PHONY: help env notebooks html test serve bench clean distclean
+
+help:  ## Show this help
+	@echo "Targets:"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo "Variables: D2L_DATA_DIR (directory holding airfoil_self_noise.dat), JOBS (parallel kernels), PORT"
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m ipykernel install --user --name $(KERNEL_NAME) --display-name "$(KERNEL_DISPLAY)"
+	touch $(STAMP)
+
+env: $(STAMP)  ## Create .venv with the three frameworks and register the Jupyter kernel
+
+notebooks: env  ## Execute every chapter per framework (cached) into _build/notebooks
+	$(PY) -m bookbuild execute $(if $(JOBS),--jobs $(JOBS))
+
+html: notebooks  ## Build the book into _build/html (warnings are errors)
+	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
+
+test: html  ## Run the whole test suite against the built book
+	$(PY) -m pytest
+
+serve: html  ## Serve the built book on http://127.0.0.1:PORT (default 8000)
+	$(PY) -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
+
+bench: env  ## Measure build and training speed (see bench/README.md)
+	$(PY) -m bench
+
+clean:  ## Remove the built book and notebooks (keeps the execution cache)
+	rm -rf _build
+
+distclean: clean  ## Also remove the execution cache and .venv
+	rm -rf .cache $(VENV)

@@ -1,0 +1,76 @@
+"""The execution cache: unchanged work never runs twice, and only what changed re-runs."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from .conftest import execute, executed_names
+
+ALL = ["plain/mxnet", "plain/pytorch", "plain/tensorflow", "tabs/mxnet", "tabs/pytorch", "tabs/tensorflow"]
+
+
+def first_run(book):
+    result = execute(book)
+    assert result.returncode == 0, result.stderr
+    assert executed_names(result) == ALL
+    return result
+
+
+def test_second_run_executes_nothing(book):
+    first_run(book)
+    result = execute(book)
+    assert result.returncode == 0
+    assert executed_names(result) == []
+    assert result.stdout.count("cached") == len(ALL)
+    assert "0 notebook(s) written, 6 unchanged" in result.stdout
+
+
+def test_prose_edit_executes_nothing(book):
+    first_run(book)
+    chapter = book / "chapters/tabs.md"
+    chapter.write_text(chapter.read_text().replace("Prose before any code", "Other words before the code"))
+    assert executed_names(execute(book)) == []
+
+
+def test_one_framework_cell_edit_executes_exactly_that_notebook(book):
+    first_run(book)
+    chapter = book / "chapters/tabs.md"
+    chapter.write_text(chapter.read_text().replace('framework = "pytorch"', 'framework = "pytorch"  # edited'))
+    assert executed_names(execute(book)) == ["tabs/pytorch"]
+
+
+def test_shim_edit_reexecutes_the_notebooks_that_import_it(book):
+    first_run(book)
+    (book / "d2l_shim/__init__.py").write_text('"""Edited stand-in."""\n')
+    assert executed_names(execute(book)) == ["tabs/mxnet", "tabs/pytorch", "tabs/tensorflow"]
+
+
+def test_requirements_edit_reexecutes_everything(book):
+    first_run(book)
+    (book / "requirements.txt").write_text("numpy==1.26.4\n")
+    assert executed_names(execute(book)) == ALL
+
+
+def test_interrupted_build_leaves_no_entry_a_later_build_trusts(book):
+    chapter = book / "chapters/plain.md"
+    chapter.write_text(chapter.read_text().replace("print(sum(range(10)))", "import time\ntime.sleep(60)"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bookbuild", "execute", "--jobs", "1"],
+        cwd=book, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    for line in process.stdout:  # wait until a notebook has finished, so the cache is in use
+        if line.split()[:1] == ["executed"]:
+            break
+    time.sleep(1.0)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    cache = book / ".cache/executed"
+    entries = sorted(p.name for p in cache.iterdir())
+    assert all(name.endswith(".ipynb") and not name.startswith(".") for name in entries), entries
+    chapter.write_text(chapter.read_text().replace("time.sleep(60)", "print('resumed')"))
+    result = execute(book)
+    assert result.returncode == 0, result.stderr
+    assert len(executed_names(result)) + result.stdout.count("cached") == len(ALL)
+    assert "plain/mxnet" in executed_names(result)

@@ -1,0 +1,52 @@
+"""Failure is loud and exact: a raising cell stops the build and is named."""
+
+from pathlib import Path
+
+from .conftest import build_html, execute
+
+RAISING = """
+```{code-cell} ipython3
+:tags: [pytorch]
+numerator = 1
+print(numerator / 0)
+```
+"""
+
+
+def test_raising_cell_fails_and_names_chapter_framework_and_cell(book):
+    chapter = book / "chapters" / "tabs.md"
+    text = chapter.read_text()
+    chapter.write_text(text + RAISING)
+    line = len((text + RAISING).splitlines()) - 4  # the line of the failing cell's fence
+    result = execute(book)
+    assert result.returncode == 1
+    assert "chapters/tabs.md [pytorch]" in result.stderr
+    assert f"code cell 7 (line {line})" in result.stderr
+    assert "ZeroDivisionError: division by zero" in result.stderr
+    # the other frameworks ran fine, the failing notebook left nothing in the cache
+    notebooks = list((book / "_build/notebooks/pytorch").glob("*.ipynb")) if (book / "_build").exists() else []
+    assert notebooks == []
+
+
+def test_build_refuses_a_chapter_that_was_not_executed(book):
+    result = build_html(book)
+    assert result.returncode != 0
+    assert "has not been executed for mxnet, pytorch, tensorflow" in result.stderr
+    assert "Chapter 'chapters/" in result.stderr
+    assert not (book / "_build/html/chapters/tabs.html").exists()
+
+
+def test_duplicate_chapter_names_are_refused(book):
+    other = book / "other"
+    other.mkdir()
+    (other / "tabs.md").write_text((book / "chapters/tabs.md").read_text())
+    result = execute(book, "chapters/tabs.md", "other/tabs.md")
+    assert result.returncode == 2
+    assert "must be unique" in result.stderr and "tabs" in result.stderr
+
+
+def test_toc_entry_without_file_is_reported(book: Path):
+    (book / "chapters/plain.md").unlink()
+    result = execute(book)
+    assert result.returncode != 0
+    assert "chapters/plain" in result.stderr and "does not exist" in result.stderr

@@ -1,0 +1,627 @@
+"""The Momentum chapter (chapters/momentum.md): its claims, its numbers, its outputs and figures.
+
+The chapter's 2-D trainers and its matrix R are taken from its source and run through the
+shim's backend-free ``train_2d``; every other number the chapter quotes is recomputed here
+independently (NumPy) and looked up in the chapter's text. The experiment settings are read
+from the chapter's code, so text, code and tests cannot drift apart.
+
+Two kinds of execution are needed. The book's pipeline executes the chapter per framework
+(read from the execution cache when ``make html`` ran before): what it prints must match the
+recomputed numbers and the quoted losses, and its figures must be the same in every framework.
+The loss curves behind the training figures are not printed, so one short subprocess per
+framework runs the chapter's training cells and returns them.
+"""
+
+import ast
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bookbuild.cache import DEFAULT_CACHE_DIR, Cache
+from bookbuild.execute import execute, plan
+from bookbuild.frameworks import FRAMEWORKS, framework_tags
+from bookbuild.split import read_chapter
+from d2l_shim.twod import train_2d
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAPTER = ROOT / "chapters" / "momentum.md"
+TEXT = CHAPTER.read_text(encoding="utf-8")
+BIBLIOGRAPHY = (ROOT / "chapters" / "references.bib").read_text(encoding="utf-8")
+
+START = (-5.0, -2.0)       # where the shim's train_2d starts
+CURVATURES = (0.2, 4.0)    # the gradient of 0.1 x1^2 + 2 x2^2 is (0.2 x1, 4 x2)
+RECORDS_PER_EPOCH = 7      # train_ch11 records every 200 of the 1500 examples
+TRAINING_RUNS = ("losses_02_05", "losses_01_09", "losses_005_09", "losses_concise")
+
+
+# Reading the chapter
+
+
+def quoted(text):
+    """Assert that the chapter's text contains ``text`` (line breaks count as spaces)."""
+    assert " ".join(text.split()) in " ".join(TEXT.split()), f"chapters/momentum.md should say {text!r}"
+
+
+def code_cells():
+    """The chapter's code cells, parsed the way the book's pipeline parses them."""
+    return read_chapter(CHAPTER).code_cells()
+
+
+def python_source(cell):
+    """The source of a code cell without its IPython magics (``%matplotlib inline``)."""
+    return "\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
+
+
+def chapter_namespace(**globals_):
+    """The functions that the chapter's shared (untagged) cells define, and their imports.
+
+    Only ``def`` and ``import`` statements run, so nothing is plotted or trained. Keyword
+    arguments become globals of the functions, e.g. the ``eta`` and ``beta`` they read.
+    """
+    nodes = []
+    for cell in code_cells():
+        if not framework_tags(cell):
+            nodes += [node for node in ast.parse(python_source(cell)).body
+                      if isinstance(node, (ast.FunctionDef, ast.Import, ast.ImportFrom))]
+    namespace = dict(globals_)
+    exec(compile(ast.Module(body=nodes, type_ignores=[]), str(CHAPTER), "exec"), namespace)
+    return namespace
+
+
+def literal_assignments(cell):
+    """{name: value} for the assignments of literals in a cell, ``a, b = 1, 2`` included."""
+    values = {}
+    for node in ast.parse(python_source(cell)).body:
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        try:
+            value = ast.literal_eval(node.value)
+        except ValueError:
+            continue
+        target = node.targets[0]
+        if isinstance(target, ast.Name):
+            values[target.id] = value
+        elif isinstance(target, ast.Tuple):
+            values.update(zip((element.id for element in target.elts), value))
+    return values
+
+
+def cells_containing(snippet):
+    """The code cells whose source contains ``snippet``."""
+    return [cell for cell in code_cells() if snippet in cell.source]
+
+
+def calls(name):
+    """The literal arguments of every call of ``name`` (a function or method) in the code, in order."""
+    found = []
+    for cell in code_cells():
+        for node in ast.walk(ast.parse(python_source(cell))):
+            if isinstance(node, ast.Call):
+                called = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if called == name:
+                    found.append((framework_tags(cell), [_literal(arg) for arg in node.args]))
+    return found
+
+
+def _literal(node):
+    """The value of a literal expression, or its source when it is not a literal."""
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        return ast.unparse(node)
+
+
+def gd_learning_rates():
+    """The learning rates of the chapter's gradient descent traces, in order."""
+    return [literal_assignments(cell)["eta"] for cell in cells_containing("show_trace_2d(f_2d, d2l.train_2d(gd_2d))")]
+
+
+def momentum_settings():
+    """(eta, beta) of the chapter's momentum runs, in order."""
+    return [(values["eta"], values["beta"]) for values in map(literal_assignments, cells_containing("train_2d(momentum_2d)"))]
+
+
+# Independent recomputation
+
+
+def trace(trainer, steps=20, **settings):
+    """The positions of the shim's ``train_2d`` for a trainer of the chapter, with ``settings`` as its globals."""
+    namespace = chapter_namespace(**settings)
+    return train_2d(namespace[trainer], steps)
+
+
+def spectral_radius(beta, eta_lam):
+    """rho(R) for the momentum matrix of f(x) = lam x^2 / 2, by NumPy (lam = 1, eta = eta_lam)."""
+    return max(abs(np.linalg.eigvals(np.array([[beta, 1.0], [-eta_lam * beta, 1.0 - eta_lam]]))))
+
+
+def random_spd(rng, n):
+    """A random symmetric positive definite n x n matrix with a spread-out spectrum."""
+    basis, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    return basis @ np.diag(rng.uniform(0.1, 5.0, n)) @ basis.T
+
+
+# The settings are those of the issue
+
+
+def test_the_chapter_runs_the_experiments_it_discusses():
+    assert gd_learning_rates() == [0.4, 0.6]
+    assert momentum_settings() == [(0.6, 0.5), (0.6, 0.25), (0.6, 0)]
+    assert [args for _, args in calls("train_momentum")] == [[0.02, 0.5], [0.01, 0.9], [0.005, 0.9]]
+    concise = {tags: args[1] for tags, args in calls("train_concise_ch11")}
+    assert concise == {("mxnet",): {"learning_rate": 0.005, "momentum": 0.9},
+                       ("pytorch",): {"lr": 0.005, "momentum": 0.9},
+                       ("tensorflow",): {"learning_rate": 0.005, "momentum": 0.9}}
+    [weights] = cells_containing("beta ** tau")
+    assert literal_assignments(weights)["betas"] == [0.95, 0.9, 0.6, 0]
+    [scalar] = cells_containing("(1 - eta * lam) ** t")
+    assert literal_assignments(scalar)["lambdas"] == [0.1, 1, 10, 19]
+    assert literal_assignments(scalar)["eta"] == 0.1
+
+
+# An ill-conditioned problem
+
+
+def test_gradient_descent_converges_at_0_4_slowly_along_x1():
+    points = trace("gd_2d", eta=0.4)
+    values = [0.1 * x1 ** 2 + 2 * x2 ** 2 for x1, x2 in points]
+    assert all(later < earlier for earlier, later in zip(values, values[1:]))
+    x1, x2 = points[-1]
+    assert x1 == pytest.approx(START[0] * 0.92 ** 20) and round(x1, 2) == -0.94
+    assert abs(x2) < 1e-4
+    assert 0.15 < x1 / START[0] < 0.25  # "roughly a fifth of its initial distance"
+    quoted("$1 - 1.6 = -0.6$")
+    quoted("$1 - 0.08 = 0.92$")
+    quoted("about $-0.94$")
+
+
+def test_gradient_descent_diverges_at_0_6_along_x2():
+    points = trace("gd_2d", eta=0.6)
+    magnitudes = [abs(x2) for _, x2 in points]
+    assert all(later > earlier for earlier, later in zip(magnitudes, magnitudes[1:]))
+    x1, x2 = points[-1]
+    assert x1 == pytest.approx(START[0] * 0.88 ** 20)
+    assert x2 == pytest.approx(START[1] * (-1.4) ** 20) and abs(x2) > 1000
+    quoted("$1 - 0.12 = 0.88$")
+    quoted("$1 - 2.4 = -1.4$")
+    quoted("more than 1000")
+
+
+def test_the_steep_direction_caps_the_learning_rate_at_one_half():
+    quoted("for $\\eta > 0.5$")
+    assert abs(trace("gd_2d", steps=300, eta=0.49)[-1][1]) < 1e-4
+    assert abs(trace("gd_2d", steps=300, eta=0.51)[-1][1]) > 1e2
+
+
+# The momentum method
+
+
+def test_momentum_converges_where_gradient_descent_diverges():
+    quoted("both coordinates are within 0.01 of the minimum")
+    x1, x2 = trace("momentum_2d", eta=0.6, beta=0.5)[-1]
+    assert max(abs(x1), abs(x2)) < 0.01
+    long_run = trace("momentum_2d", steps=200, eta=0.6, beta=0.5)[-1]
+    assert max(map(abs, long_run)) < 1e-12
+
+
+def test_less_momentum_converges_more_slowly():
+    slow, fast = trace("momentum_2d", eta=0.6, beta=0.25), trace("momentum_2d", eta=0.6, beta=0.5)
+    distance = [math.hypot(*slow[t]) / math.hypot(*fast[t]) for t in (10, 15, 20)]
+    assert all(ratio > 5 for ratio in distance)
+    signs = [x2 > 0 for _, x2 in slow[-6:]]
+    assert all(a != b for a, b in zip(signs, signs[1:])), "x2 should still alternate sides of the valley"
+    assert max(map(abs, trace("momentum_2d", steps=200, eta=0.6, beta=0.25)[-1])) < 1e-9
+
+
+@pytest.mark.parametrize("eta", [0.1, 0.4, 0.6])
+def test_momentum_with_beta_zero_is_gradient_descent(eta):
+    assert trace("momentum_2d", eta=eta, beta=0) == trace("gd_2d", eta=eta)
+
+
+# Effective sample weight
+
+
+def test_weights_add_up_to_one_over_one_minus_beta():
+    for beta in (0.95, 0.9, 0.6, 0.0):
+        weights = beta ** np.arange(10_000, dtype=np.float64)
+        partial = np.cumsum(weights)
+        t = np.arange(1, 10_001)
+        assert np.allclose(partial, (1 - beta ** t) / (1 - beta))
+        assert partial[-1] == pytest.approx(1 / (1 - beta), rel=1e-12)
+        assert np.all(np.diff(partial) >= 0)
+
+
+def test_quoted_sums_of_the_forty_weights_shown():
+    sum_40 = {beta: sum(beta ** tau for tau in range(40)) for beta in (0.95, 0.9, 0.6)}
+    assert round(sum_40[0.95], 1) == 17.4
+    quoted("add up to about 17.4, well short of the limit 20")
+    assert 9.8 < sum_40[0.9] < 10
+    quoted("already add up to more than 9.8 of it")
+    assert sum_40[0.6] == pytest.approx(2.5, abs=1e-6)
+    quoted("$1 / (1 - 0.6) = 2.5$")
+    assert 0.6 ** 10 < 0.01
+    quoted("negligible after about ten steps")
+
+
+# Practical experiments
+
+
+@pytest.fixture(scope="module")
+def notebooks():
+    """The chapter executed in each framework by the book's pipeline: {framework: notebook}."""
+    jobs = plan([read_chapter(CHAPTER)], ROOT)
+    results = execute(jobs, Cache(ROOT / DEFAULT_CACHE_DIR), log=lambda message: None)
+    return {job.framework: results[job.key] for job in jobs}
+
+
+#: Runs in a fresh interpreter: executes the code cells it reads from stdin (JSON) and prints
+#: the named loss records as JSON on its last line.
+RUNNER = """
+import contextlib, io, json, sys
+request = json.load(sys.stdin)
+namespace = {}
+with contextlib.redirect_stdout(io.StringIO()):
+    for source in request["cells"]:
+        exec(compile(source, "chapters/momentum.md", "exec"), namespace)
+print(json.dumps({name: [float(x) for x in namespace[name]] for name in request["names"]}))
+"""
+
+
+def training_cells(fw):
+    """The sources of the framework's import cell and of every code cell of "Practical Experiments"."""
+    chapter = read_chapter(CHAPTER)
+    sources, section = [], None
+    for cell in chapter.notebook.cells:
+        if cell.cell_type == "markdown":
+            heading = re.findall(r"^## (.+)$", cell.source, flags=re.M)
+            section = heading[-1] if heading else section
+        elif fw in (framework_tags(cell) or FRAMEWORKS):
+            if section == "Practical Experiments" or (not sources and framework_tags(cell)):
+                sources.append(python_source(cell))
+    return sources
+
+
+@pytest.fixture(scope="module")
+def losses():
+    """{framework: {run: recorded losses}} from one subprocess per framework, run side by side."""
+    env = dict(os.environ, MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0")
+    processes = {}
+    for fw in FRAMEWORKS:
+        processes[fw] = subprocess.Popen(
+            [sys.executable, "-c", RUNNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    results = {}
+    for fw, process in processes.items():
+        request = json.dumps({"cells": training_cells(fw), "names": TRAINING_RUNS})
+        out, err = process.communicate(request, timeout=600)
+        assert process.returncode == 0, f"the training cells failed in {fw}:\n{err[-3000:]}"
+        results[fw] = json.loads(out.strip().splitlines()[-1])
+    return results
+
+
+def printed(notebook, snippet):
+    """What the code cell of ``notebook`` whose source contains ``snippet`` printed."""
+    cells = [cell for cell in notebook.cells if snippet in cell.source]
+    assert len(cells) == 1, f"expected one code cell containing {snippet!r}, found {len(cells)}"
+    return "".join(out.get("text", "") for out in cells[0].outputs if out.output_type == "stream")
+
+
+def second_epoch(record):
+    """The losses recorded during the second epoch."""
+    return record[RECORDS_PER_EPOCH:]
+
+
+def test_the_loss_curves_are_what_the_text_describes(losses):
+    for fw, runs in losses.items():
+        first, longer, smaller = (runs[name] for name in TRAINING_RUNS[:3])
+        assert all(len(record) == 2 * RECORDS_PER_EPOCH + 1 for record in runs.values()), fw
+        assert [round(record[0], 3) for record in (first, longer, smaller)] == [0.326, 0.268, 0.333], fw
+        assert 0.242 < min(second_epoch(first)) and max(second_epoch(first)) < 0.248, fw
+        assert round(max(second_epoch(longer)), 3) == 0.256, fw
+        assert max(second_epoch(smaller)) < 0.25, fw
+        assert [round(record[-1], 3) for record in (first, longer, smaller)] == [0.245, 0.249, 0.245], fw
+        spreads = [max(second_epoch(r)) - min(second_epoch(r)) for r in (first, smaller, longer)]
+        assert spreads == sorted(spreads), f"{fw}: the noise should grow with the effective step"
+    quoted("from 0.326 after the first 200 examples")
+    quoted("it hovers between 0.242 and 0.248")
+    quoted("to 0.268 after 200 examples instead of 0.326")
+    quoted("the loss swings back up to 0.256")
+    quoted("0.333 after 200 examples")
+    quoted("it stays below 0.25")
+
+
+def test_effective_steps_of_the_three_runs():
+    steps = [lr / (1 - momentum) for _, (lr, momentum) in calls("train_momentum")]
+    assert steps == pytest.approx([0.04, 0.1, 0.05])
+    assert steps[1] / steps[0] == pytest.approx(2.5)
+    quoted("$\\eta / (1 - \\beta) = 0.02 / (1 - 0.5) = 0.04$")
+    quoted("$0.01 / (1 - 0.9) = 0.1$, still two and a half times that of the first run")
+    quoted("brings the effective step down to 0.05")
+    quoted("$1 / (1 - 0.9) = 10$")
+
+
+def test_the_frameworks_optimizer_retraces_the_implementation_from_scratch(losses):
+    for fw, runs in losses.items():
+        assert np.allclose(runs["losses_concise"], runs["losses_005_09"], rtol=0, atol=1e-5), fw
+
+
+def test_every_framework_records_the_same_losses(losses):
+    for fw in FRAMEWORKS[1:]:
+        for run in TRAINING_RUNS:
+            assert np.allclose(losses[fw][run], losses["mxnet"][run], rtol=0, atol=1e-6), (fw, run)
+
+
+def test_each_framework_prints_the_quoted_numbers(notebooks):
+    assert sorted(notebooks) == sorted(FRAMEWORKS)
+    ends = {"train_momentum(0.02, 0.5)": "0.245", "train_momentum(0.01, 0.9)": "0.249",
+            "train_momentum(0.005, 0.9)": "0.245", "train_concise_ch11(": "0.245"}
+    for claim in ("The run ends at a loss of 0.245", "the run ends at a loss of 0.249",
+                  "ends at 0.245;", "ends at 0.245 as well"):
+        quoted(claim)
+    for fw, notebook in notebooks.items():
+        for snippet, value in ends.items():
+            assert re.fullmatch(rf"loss: {value}, [\d.]+ sec/epoch\n", printed(notebook, snippet)), (fw, snippet)
+        for eta in (0.4, 0.6):
+            x1, x2 = (start * (1 - eta * lam) ** 20 for start, lam in zip(START, CURVATURES))
+            assert printed(notebook, f"eta = {eta}\n") == f"epoch 20, x1: {x1:f}, x2: {x2:f}\n", (fw, eta)
+        assert printed(notebook, "eta, beta = 0.6, 0\n").count("epoch 20") == 2
+        [result] = [out for cell in notebook.cells if "eta, beta = 0.6, 0\n" in cell.source
+                    for out in cell.outputs if out.output_type == "execute_result"]
+        assert result["data"]["text/plain"] == "True", fw
+
+
+def normalized(output):
+    """An output as (type, content), without execution counts and metadata."""
+    if output.output_type == "stream":
+        return (output.name, output.text)
+    return (output.output_type, dict(output.get("data", {})))
+
+
+def test_every_figure_outside_training_is_the_same_in_every_framework(notebooks):
+    shared = {fw: [[normalized(out) for out in cell.outputs] for cell in notebook.cells
+                   if not framework_tags(cell) and "train_momentum(" not in cell.source]
+              for fw, notebook in notebooks.items()}
+    figures = [out for cell in shared["mxnet"] for out in cell if "image/svg+xml" in out[1]]
+    assert len(figures) == 7, "the chapter draws seven figures outside the training runs"
+    for fw in FRAMEWORKS[1:]:
+        assert shared[fw] == shared["mxnet"], f"{fw} differs from mxnet"
+
+
+def test_every_training_run_draws_its_loss_figure(notebooks):
+    for fw, notebook in notebooks.items():
+        runs = [cell for cell in notebook.cells
+                if re.search(r"train_momentum\(\d|train_concise_ch11\(", cell.source)]
+        assert len(runs) == 4, fw
+        for cell in runs:
+            assert sum("image/svg+xml" in out.get("data", {}) for out in cell.outputs) == 1, fw
+
+
+# Theoretical analysis: quadratics and their eigenbasis
+
+
+def test_minimizer_minimum_and_gradient_of_the_quadratic():
+    rng = np.random.default_rng(4)
+    Q, c, b = random_spd(rng, 5), rng.normal(size=5), 0.7
+    Q_inv_c = np.linalg.solve(Q, c)
+    x_star, b_prime = -Q_inv_c, b - 0.5 * c @ Q_inv_c
+    eigenvalues, vectors = np.linalg.eigh(Q)
+
+    def h(x):
+        return 0.5 * x @ Q @ x + x @ c + b
+
+    assert np.allclose(Q @ x_star + c, 0), "the gradient vanishes at x* = -Q^{-1} c"
+    assert h(x_star) == pytest.approx(b_prime)
+    for x in rng.normal(size=(10, 5)):
+        assert h(x) == pytest.approx(0.5 * (x + Q_inv_c) @ Q @ (x + Q_inv_c) + b_prime)
+        assert np.allclose(Q @ x + c, Q @ (x - x_star))
+        assert not np.allclose(Q @ x + c, Q @ (x - Q_inv_c)), "the reference's sign is wrong"
+        z = vectors.T @ (x - x_star)
+        assert h(x) == pytest.approx(0.5 * z @ (eigenvalues * z) + b_prime)
+
+
+def test_gradient_descent_and_momentum_decouple_in_the_eigenbasis():
+    rng = np.random.default_rng(7)
+    n, steps, eta, beta = 6, 40, 0.3, 0.7
+    Q, c = random_spd(rng, n), rng.normal(size=n)
+    x_star = -np.linalg.solve(Q, c)
+    eigenvalues, vectors = np.linalg.eigh(Q)
+    O, lam = vectors.T, eigenvalues  # Q = O^T diag(lam) O
+    assert np.allclose(O.T @ np.diag(lam) @ O, Q)
+    x0 = rng.normal(size=n)
+
+    x, xs = x0.copy(), []
+    for _ in range(steps):
+        x = x - eta * (Q @ x + c)
+        xs.append(x)
+    z = O @ (x0 - x_star)
+    for t in range(steps):
+        z = (1 - eta * lam) * z  # (I - eta Lambda) z, one scalar recursion per eigenvalue
+        assert np.allclose(O.T @ z + x_star, xs[t])
+
+    x, v, xs = x0.copy(), np.zeros(n), []
+    for _ in range(steps):
+        v = beta * v + (Q @ x + c)
+        x = x - eta * v
+        xs.append(x)
+    z, u = O @ (x0 - x_star), np.zeros(n)
+    for t in range(steps):
+        u, z = beta * u + lam * z, (1 - eta * lam) * z - eta * beta * u
+        assert np.allclose(O.T @ z + x_star, xs[t])
+        previous = xs[t - 1] if t else x0
+        assert np.allclose(eta * (O.T @ u), previous - xs[t]), "u_t should be O v_t"
+    quoted("\\mathbf{z}_t = \\mathbf{z}_{t-1} - \\eta \\boldsymbol{\\Lambda} \\mathbf{z}_{t-1}\n"
+           "= (\\mathbf{I} - \\eta \\boldsymbol{\\Lambda}) \\mathbf{z}_{t-1}.")
+
+
+# Scalar functions
+
+
+def test_scalar_gradient_descent_follows_the_closed_form():
+    for lam in (0.1, 1, 10, 19, 21):
+        x, eta = 1.0, 0.1
+        for t in range(1, 31):
+            x -= eta * lam * x
+            assert x == pytest.approx((1 - eta * lam) ** t, abs=1e-12)
+
+
+def test_which_curvatures_converge_oscillate_or_diverge_at_eta_0_1():
+    eta = 0.1
+    factor = {lam: 1 - eta * lam for lam in (0.1, 1, 10, 19)}
+    assert all(abs(q) < 1 for q in factor.values()), "all four settings converge"
+    assert factor[0.1] > 0 and factor[1] > 0, "the two small curvatures converge monotonically"
+    assert factor[10] == 0, "eta lambda = 1 reaches the minimum in one step"
+    path = [factor[19] ** t for t in range(21)]
+    assert all(a * b < 0 for a, b in zip(path, path[1:])), "eta lambda = 1.9 alternates in sign"
+    assert abs(factor[19]) == pytest.approx(abs(factor[1])), "|1 - 1.9| = |1 - 0.1|"
+    assert factor[0.1] ** 20 > 0.8, "after 20 steps it has lost less than a fifth"
+    assert round(factor[1] ** 20, 2) == 0.12
+    assert abs(1 - eta * 20.5) > 1 and abs(1 - eta * 19.5) < 1, "the threshold is lambda = 20"
+    for claim in ("has lost less than a fifth of its", "about 12% of it is left",
+                  "the very first step reaches the minimum", "$|1 - 1.9| = |1 - 0.1| = 0.9$",
+                  "a curvature $\\lambda > 20$ would make this learning rate diverge"):
+        quoted(claim)
+
+
+# The matrix R and its spectral radius
+
+
+def test_the_matrix_is_the_momentum_recursion():
+    namespace = chapter_namespace()
+    momentum_matrix = namespace["momentum_matrix"]
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        beta, eta, lam = rng.uniform(0, 1), rng.uniform(0.01, 2), rng.uniform(0.01, 10)
+        v, x = rng.normal(size=2)
+        v_next = beta * v + lam * x
+        x_next = x - eta * v_next
+        assert np.allclose(np.array(momentum_matrix(beta, eta, lam)) @ [v, x], [v_next, x_next])
+    # ... and the matrix the chapter's own 2-D momentum step applies, per coordinate.
+    for eta, beta in [(0.6, 0.5), (0.6, 0.25), (0.3, 0.9)]:
+        step = chapter_namespace(eta=eta, beta=beta)["momentum_2d"]
+        x1, x2, v1, v2 = rng.normal(size=4)
+        y1, y2, w1, w2 = step(x1, x2, v1, v2)
+        for lam, before, after in [(CURVATURES[0], (v1, x1), (w1, y1)), (CURVATURES[1], (v2, x2), (w2, y2))]:
+            assert np.allclose(np.array(momentum_matrix(beta, eta, lam)) @ before, after)
+
+
+def test_trace_and_determinant_of_the_matrix():
+    momentum_matrix = chapter_namespace()["momentum_matrix"]
+    rng = np.random.default_rng(2)
+    for beta, eta, lam in rng.uniform(0.01, 3, size=(20, 3)):
+        R = np.array(momentum_matrix(beta, eta, lam))
+        assert np.trace(R) == pytest.approx(1 + beta - eta * lam)
+        assert np.linalg.det(R) == pytest.approx(beta)
+
+
+def test_the_chapters_spectral_radius_agrees_with_numpy():
+    namespace = chapter_namespace()
+    for beta in np.linspace(0, 0.99, 23):
+        for eta_lam in np.linspace(-0.5, 5, 56):
+            ours = namespace["spectral_radius"](namespace["momentum_matrix"](beta, eta_lam, 1))
+            assert ours == pytest.approx(spectral_radius(beta, eta_lam), rel=1e-6, abs=1e-7)
+
+
+def test_momentum_converges_exactly_inside_the_region():
+    """rho(R) < 1 if and only if 0 < eta lambda < 2 + 2 beta, on a grid that crosses both edges."""
+    inside = outside = 0
+    for beta in [0.01 * j for j in range(100)]:
+        for eta_lam in [0.025 * i - 0.5 for i in range(221)]:
+            rho = spectral_radius(beta, eta_lam)
+            on_edge = min(abs(eta_lam), abs(eta_lam - (2 + 2 * beta))) < 1e-9
+            if on_edge:
+                assert rho == pytest.approx(1, abs=1e-6), (beta, eta_lam)
+            elif 0 < eta_lam < 2 + 2 * beta:
+                assert rho < 1, (beta, eta_lam)
+                inside += 1
+            else:
+                assert rho > 1, (beta, eta_lam)
+                outside += 1
+    assert inside > 1000 and outside > 1000
+    quoted("$$\n0 < \\eta \\lambda < 2 + 2 \\beta.\n$$ (eq_momentum_convergence_region)")
+
+
+def test_without_momentum_the_region_is_zero_to_two():
+    for eta_lam in np.linspace(0.01, 1.99, 100):
+        assert spectral_radius(0.0, eta_lam) < 1
+    for eta_lam in np.linspace(2.01, 5, 100):
+        assert spectral_radius(0.0, eta_lam) > 1
+    assert 2 + 2 * 0.99 == pytest.approx(2 * 1.99), "as beta approaches 1 the range almost doubles"
+
+
+def test_complex_eigenvalues_have_modulus_sqrt_beta():
+    found = 0
+    for beta in np.linspace(0.05, 0.99, 30):
+        for eta_lam in np.linspace(0.01, 4, 120):
+            if (1 + beta - eta_lam) ** 2 < 4 * beta:
+                assert spectral_radius(beta, eta_lam) == pytest.approx(math.sqrt(beta), rel=1e-9)
+                found += 1
+    assert found > 500
+
+
+def test_the_runs_on_the_map():
+    assert spectral_radius(0.0, 0.6 * 4) == pytest.approx(1.4)
+    assert round(spectral_radius(0.25, 0.6 * 4), 2) == 0.86
+    assert 0.6 * 4 < 2 + 2 * 0.25 == 2.5
+    assert spectral_radius(0.5, 0.6 * 4) == pytest.approx(math.sqrt(0.5))
+    assert spectral_radius(0.5, 0.6 * 0.2) == pytest.approx(math.sqrt(0.5))
+    assert (1 + 0.5 - 2.4) ** 2 < 4 * 0.5 and (1 + 0.5 - 0.12) ** 2 < 4 * 0.5, "both are complex"
+    for claim in ("with $\\rho = 1.4$, and diverges", "the spectral radius is about 0.86",
+                  "$\\rho = \\sqrt{0.5} \\approx 0.71$", "just inside the boundary $2.5$"):
+        quoted(claim)
+
+
+def test_the_fastest_momentum_for_each_curvature():
+    """For 0 < eta lambda < 4, beta = (1 - sqrt(eta lambda))^2 minimizes rho(R), to |1 - sqrt(eta lambda)|."""
+    betas = np.linspace(0, 0.999, 1000)
+    for eta_lam in np.linspace(0.05, 3.95, 40):
+        best_beta, best_rho = (1 - math.sqrt(eta_lam)) ** 2, abs(1 - math.sqrt(eta_lam))
+        assert (1 + best_beta - eta_lam) ** 2 == pytest.approx(4 * best_beta), "the eigenvalues meet"
+        assert spectral_radius(best_beta, eta_lam) == pytest.approx(best_rho, abs=1e-6)
+        assert min(spectral_radius(beta, eta_lam) for beta in betas) > best_rho - 1e-9
+    assert round((1 - math.sqrt(2.4)) ** 2, 2) == 0.30
+    assert round(abs(1 - math.sqrt(2.4)), 2) == 0.55
+    quoted("at\n$\\beta = (1 - \\sqrt{\\eta\\lambda})^2$, and it equals $|1 - \\sqrt{\\eta\\lambda}|$")
+    quoted("$\\beta \\approx 0.30$ with\n$\\rho \\approx 0.55$")
+
+
+# The text: known errors of the reference fixed, references resolved
+
+
+def test_the_known_errors_of_the_reference_are_gone():
+    assert "\\ mathbf" not in TEXT and "\\ partial" not in TEXT, "garbled equation"
+    assert not re.search(r"\$[^$]*\d,\d[^$]*\$", TEXT), "decimal comma in math"
+    assert "\\mathbf{x} - \\mathbf{Q}^{-1}" not in TEXT, "wrong sign of Q^{-1} c"
+    assert "c'" not in TEXT and "b'" in TEXT, "one name for the constant"
+    assert "(\\mathbf{I} - \\boldsymbol{\\Lambda})" not in TEXT, "learning rate dropped in the eigenbasis"
+    assert "*velocity*" in TEXT and "is called *momentum*" not in TEXT
+    assert "stackedit" not in TEXT and "<!--" not in TEXT
+    assert ":label:" not in TEXT and ":numref:" not in TEXT and ":cite:" not in TEXT, "d2l markup"
+
+
+def test_no_portuguese_is_left():
+    words = ["que", "não", "para", "uma", "com", "taxa", "aprendizado", "gradiente", "método",
+             "função", "também", "mais", "podemos", "isso", "seção", "Fundamentos", "Médias"]
+    for word in words:
+        assert not re.search(rf"(?<!\w){word}(?!\w)", TEXT), word
+    assert not re.search(r"[ãõçáéíóúâêô]", TEXT), "accented characters suggest Portuguese"
+
+
+def test_every_citation_is_in_the_bibliography():
+    keys = re.findall(r"\{cite:[pt]\}`([^`]+)`", TEXT)
+    assert {"Polyak.1964", "Nesterov.2004", "Sutskever.Martens.Dahl.ea.2013", "Goh.2017",
+            "Flammarion.Bach.2015"} <= set(keys)
+    for key in keys:
+        assert re.search(rf"@\w+\{{{re.escape(key)},", BIBLIOGRAPHY), key
+
+
+def test_every_equation_the_text_refers_to_is_labelled():
+    labels = set(re.findall(r"^\$\$ \((eq_\w+)\)$", TEXT, flags=re.M))
+    referenced = set(re.findall(r"\{eq\}`(eq_\w+)`", TEXT))
+    assert referenced and referenced <= labels

@@ -92,6 +92,10 @@ def _fit(net, step, loss, data_iter, num_epochs):
     animator = Animator(xlabel='epoch', ylabel='loss',
                         xlim=[0, num_epochs], ylim=[0.22, 0.35])
     everything = data_iter.whole()
+
+    def record(n):
+        animator.add(n / data_iter.num_examples, evaluate_loss(net, everything, loss))
+
     n, timer = 0, Timer()
     for _ in range(num_epochs):
         for X, y in data_iter:
@@ -99,14 +103,12 @@ def _fit(net, step, loss, data_iter, num_epochs):
             n += X.shape[0]
             if n % RECORD_EVERY == 0:
                 timer.stop()
-                animator.add(n / data_iter.num_examples,
-                             evaluate_loss(net, everything, loss))
+                record(n)
                 timer.start()
     timer.stop()
     if n % RECORD_EVERY:
-        animator.add(n / data_iter.num_examples,
-                     evaluate_loss(net, everything, loss))
-    losses = animator.Y[0]
+        record(n)
+    losses = list(animator.Y[0])
     print(f'loss: {losses[-1]:.3f}, {timer.sum() / num_epochs:.3f} sec/epoch')
     animator.show()
     return timer.cumsum()[:len(losses)], losses

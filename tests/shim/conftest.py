@@ -40,14 +40,17 @@ def run_python():
 def records(tmp_path_factory):
     """What each framework's cells printed, drew and raised, by framework."""
     out = tmp_path_factory.mktemp("cells")
-    runs = {fw: subprocess.Popen(
-        [sys.executable, str(HERE / "run_cells.py"), fw, str(out / f"{fw}.json")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=subprocess_env())
-        for fw in FRAMEWORKS}
+    runs = {}
+    for fw in FRAMEWORKS:
+        with open(out / f"{fw}.log", "w") as log:
+            runs[fw] = subprocess.Popen(
+                [sys.executable, str(HERE / "run_cells.py"), fw, str(out / f"{fw}.json")],
+                stdout=log, stderr=subprocess.STDOUT, env=subprocess_env())
     results = {}
     for fw, process in runs.items():
-        _, stderr = process.communicate(timeout=900)
-        assert process.returncode == 0, f"{fw} runner failed:\n{stderr[-3000:]}"
+        process.wait(timeout=900)
+        log = (out / f"{fw}.log").read_text()
+        assert process.returncode == 0, f"{fw} runner failed:\n{log[-3000:]}"
         results[fw] = json.loads((out / f"{fw}.json").read_text())
     return results
 

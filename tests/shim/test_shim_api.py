@@ -1,15 +1,18 @@
 """The API surface: names, signatures and docstrings, import isolation, and the API reference build."""
 
 import inspect
+import io
 import subprocess
 import sys
 import textwrap
+from contextlib import redirect_stdout
 
 import numpy as np
 import pytest
 
 from d2l_cells import FRAMEWORKS
 from d2l_shim import arrays, backend, checks, data, plotting, rng, timer, training, twod
+from d2l_shim.plotting import plt
 
 SHARED_MODULES = [backend, arrays, checks, data, plotting, rng, timer, training, twod]
 #: The names a chapter written for the original library may call.
@@ -35,7 +38,17 @@ class NumpyBackend(backend.Backend):
         return a @ b
 
     def scratch_model(self, trainer_fn, states, hyperparams, w0):
-        return None, None
+        params = [w0.astype(np.float64), np.zeros(1)]
+
+        def net(X):
+            return X @ params[0] + params[1]
+
+        def step(X, y):
+            error = net(X) - y.reshape(-1, 1)
+            grads = [X.T @ error / len(y), error.mean(axis=0)]
+            trainer_fn(params, grads, states, hyperparams)
+
+        return net, step
 
     def concise_model(self, trainer, hyperparams, w0):
         return None, None
@@ -86,6 +99,45 @@ def test_every_public_function_and_class_has_a_docstring(exported):
                         if not inspect.getdoc(getattr(member, method_name)):
                             missing.append(f"{module.__name__}.{name}.{method_name}")
     assert not missing
+
+
+def numpy_sgd(params, grads, states, hyperparams):
+    hyperparams["steps"] = hyperparams.get("steps", 0) + 1
+    for p, g in zip(params, grads):
+        p -= hyperparams["lr"] * g
+
+
+@pytest.mark.parametrize("batch_size, n, num_epochs, epochs", [
+    (10, 1500, 2, [200 * k / 1500 for k in range(1, 16)]),
+    (7, 20, 2, [2.0]),          # 40 examples: never a multiple of 200, recorded at the end
+    (100, 300, 3, [2 / 3, 4 / 3, 2.0, 8 / 3, 3.0]),
+])
+def test_the_loss_is_recorded_every_200_examples_and_at_the_end(exported, batch_size, n,
+                                                                 num_epochs, epochs):
+    data_iter, feature_dim = exported["get_data_ch11"](batch_size, n)
+    hyperparams = {"lr": 0.05}
+    with redirect_stdout(io.StringIO()) as out:
+        times, losses = exported["train_ch11"](numpy_sgd, None, hyperparams, data_iter,
+                                               feature_dim, num_epochs)
+    assert plt.gca().lines[0].get_xdata().tolist() == pytest.approx(epochs)
+    assert plt.gca().lines[0].get_ydata().tolist() == losses
+    assert len(times) == len(losses) == len(epochs)
+    assert out.getvalue().startswith(f"loss: {losses[-1]:.3f}, ")
+    # The trainer gets the caller's dictionary itself (trainers such as Adam count steps in it).
+    assert hyperparams["steps"] == num_epochs * len(data_iter)
+    plt.close("all")
+
+
+def test_runs_on_one_iterator_repeat_whatever_ran_in_between(exported):
+    data_iter, feature_dim = exported["get_data_ch11"](10, 300)
+    with redirect_stdout(io.StringIO()):
+        _, first = exported["train_ch11"](numpy_sgd, None, {"lr": 0.05}, data_iter, feature_dim)
+        list(data_iter)
+        rng.seed(3)
+        exported["normal"](0, 1, (4,))
+        _, second = exported["train_ch11"](numpy_sgd, (), {"lr": 0.05}, data_iter, feature_dim)
+    assert first == second
+    plt.close("all")
 
 
 def test_tensor_helpers_compute_in_numpy(exported):

@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 
 from bookbuild.cache import DEFAULT_CACHE_DIR, Cache
-from bookbuild.execute import execute, plan
+from bookbuild.execute import KERNEL_ENV, execute, plan
 from bookbuild.frameworks import FRAMEWORKS, framework_tags
 from bookbuild.split import read_chapter
 from d2l_shim.twod import train_2d
@@ -290,8 +290,12 @@ def training_cells(fw):
 
 @pytest.fixture(scope="module")
 def losses():
-    """{framework: {run: recorded losses}} from one subprocess per framework, run side by side."""
-    env = dict(os.environ, MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0")
+    """{framework: {run: recorded losses}} from one subprocess per framework, run side by side.
+
+    The subprocesses get the environment the book's kernels get, so they compute what the
+    book prints.
+    """
+    env = dict(os.environ, MPLBACKEND="Agg", **KERNEL_ENV)
     processes = {}
     for fw in FRAMEWORKS:
         processes[fw] = subprocess.Popen(

@@ -32,8 +32,9 @@ env: $(STAMP)  ## Create .venv with the three frameworks and register the Jupyte
 notebooks: env  ## Execute every chapter per framework (cached) into _build/notebooks
 	$(PY) -m bookbuild execute $(if $(JOBS),--jobs $(JOBS))
 
+# The API reference imports TensorFlow into Sphinx; keep its start-up notices off the console.
 html: notebooks  ## Build the book into _build/html (warnings are errors)
-	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
+	TF_CPP_MIN_LOG_LEVEL=2 TF_ENABLE_ONEDNN_OPTS=0 $(VENV)/bin/jupyter-book build . --warningiserror --keep-going
 
 test: html  ## Run the whole test suite against the built book
 	$(PY) -m pytest

@@ -2,7 +2,8 @@
 
 A key covers exactly what can change a notebook's outputs: its code cells (source, and the
 tags the executor acts on), the framework, the source of ``d2l_shim`` when the code imports
-it, the pinned requirements and the Python version. Prose never enters a key, so a prose
+it, the pinned requirements, the Python version and the environment variables the executor
+gives its kernels. Prose never enters a key, so a prose
 edit executes nothing. File times never enter a key either.
 
 Entries are written to a temporary file and renamed into place, so an interrupted build
@@ -49,9 +50,10 @@ def shim_digest(root: Path) -> str:
     return digest_files([p for p in package.rglob("*.py") if "__pycache__" not in p.parts], root)
 
 
-def environment_digest(root: Path) -> str:
-    """Digest of the pinned requirements and the Python version."""
+def environment_digest(root: Path, kernel_env: dict[str, str]) -> str:
+    """Digest of the pinned requirements, the Python version and the kernels' environment."""
     sha = hashlib.sha256(f"python {sys.version_info[0]}.{sys.version_info[1]}\0".encode())
+    sha.update(json.dumps(kernel_env, sort_keys=True).encode())
     requirements = root / "requirements.txt"
     if requirements.exists():
         sha.update(requirements.read_bytes())

@@ -21,13 +21,15 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from .cache import Cache, environment_digest, execution_key, shim_digest
 from .split import Chapter, code_cell_indices, split
 
-#: Environment of every kernel: batch plotting in the shim, reproducible SVG metadata,
-#: and no informational C++ logging from TensorFlow on the page.
+#: Environment of every kernel: batch plotting in the shim, reproducible SVG metadata, and
+#: none of TensorFlow's start-up logging on the pages (its oneDNN notice is printed before
+#: its log level applies, so oneDNN's custom operations are switched off instead).
 KERNEL_ENV = {
     "D2L_LIVE_PLOTS": "0",
     "SOURCE_DATE_EPOCH": "0",
     "PYTHONHASHSEED": "0",
     "TF_CPP_MIN_LOG_LEVEL": "2",
+    "TF_ENABLE_ONEDNN_OPTS": "0",
 }
 
 #: Seconds one cell may run before the build gives up on it.
@@ -46,6 +48,8 @@ class Job:
     framework: str
     notebook: nbformat.NotebookNode
     key: str
+    root: Path
+    shim: str
 
     @property
     def name(self) -> str:
@@ -57,12 +61,13 @@ def plan(chapters: Iterable[Chapter], root: Path) -> list[Job]:
 
     Frameworks without a single code cell in a chapter get no job.
     """
-    shim, environment = shim_digest(root), environment_digest(root)
+    shim, environment = shim_digest(root), environment_digest(root, KERNEL_ENV)
     jobs = []
     for chapter in chapters:
         for fw, notebook in split(chapter).items():
             if any(cell.cell_type == "code" for cell in notebook.cells):
-                jobs.append(Job(chapter, fw, notebook, execution_key(notebook, fw, shim, environment)))
+                key = execution_key(notebook, fw, shim, environment)
+                jobs.append(Job(chapter, fw, notebook, key, root, shim))
     return jobs
 
 
@@ -119,6 +124,11 @@ def _execute_job(job: Job) -> tuple[nbformat.NotebookNode, float]:
         raise ExecutionFailed(
             f"{job.chapter.path} [{job.framework}]: {where} failed: {summary}"
         ) from None
+    if shim_digest(job.root) != job.shim:
+        # The outputs may come from either version of the shim: file them under neither.
+        raise ExecutionFailed(
+            f"{job.chapter.path} [{job.framework}]: d2l_shim changed while it ran; build again."
+        )
     return executed, time.perf_counter() - start
 
 

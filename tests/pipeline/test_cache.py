@@ -74,3 +74,13 @@ def test_interrupted_build_leaves_no_entry_a_later_build_trusts(book):
     assert result.returncode == 0, result.stderr
     assert len(executed_names(result)) + result.stdout.count("cached") == len(ALL)
     assert "plain/mxnet" in executed_names(result)
+
+
+def test_shim_edited_during_execution_is_not_cached(book):
+    chapter = book / "chapters/plain.md"
+    edit = 'open("../d2l_shim/__init__.py", "a").write("# edited while running\\n")'
+    chapter.write_text(chapter.read_text().replace("print(sum(range(10)))", edit))
+    result = execute(book, "--jobs", "1", "chapters/plain.md")
+    assert result.returncode == 1
+    assert "d2l_shim changed while it ran; build again" in result.stderr
+    assert list(book.glob(".cache/executed/*.ipynb")) == []

@@ -23,9 +23,8 @@ def test_raising_cell_fails_and_names_chapter_framework_and_cell(book):
     assert "chapters/tabs.md [pytorch]" in result.stderr
     assert f"code cell 7 (line {line})" in result.stderr
     assert "ZeroDivisionError: division by zero" in result.stderr
-    # the other frameworks ran fine, the failing notebook left nothing in the cache
-    notebooks = list((book / "_build/notebooks/pytorch").glob("*.ipynb")) if (book / "_build").exists() else []
-    assert notebooks == []
+    # a failed build writes no learner notebook
+    assert list(book.glob("_build/notebooks/*/*.ipynb")) == []
 
 
 def test_build_refuses_a_chapter_that_was_not_executed(book):

@@ -1,0 +1,57 @@
+"""Framework tabs: every group offers the three frameworks, and a choice is remembered."""
+
+from __future__ import annotations
+
+import pytest
+from book_reader import CHAPTERS, FRAMEWORKS, LABELS
+
+pytestmark = pytest.mark.parametrize("chapter", CHAPTERS)
+
+FRAMEWORK_TABS = [["framework", fw, label] for fw, label in zip(FRAMEWORKS, LABELS)]
+
+
+def test_every_tab_group_offers_the_three_frameworks(reader, chapter):
+    reader.open(chapter)
+    groups = reader.tab_groups()
+    assert groups, f"{chapter} has no tab group"
+    for number, group in enumerate(groups):
+        assert group == FRAMEWORK_TABS, f"tab group {number} of {chapter}: {group}"
+
+
+def test_a_choice_switches_every_group_and_is_remembered(reader, chapter):
+    reader.open(chapter)
+    assert set(reader.selected()) == {"mxnet"}, "MXNet should be chosen before any choice"
+    reader.choose("tensorflow", group=len(reader.tab_groups()) - 1)
+    assert set(reader.selected()) == {"tensorflow"}
+    panel = reader.page.locator(".sd-tab-set").first.locator(":scope > .sd-tab-content")
+    assert [panel.nth(i).is_visible() for i in range(3)] == [False, False, True]
+
+    # The next page (the previous one for the last chapter) keeps the choice.
+    has_next = reader.page.locator("a.right-next").count() > 0
+    reader.follow("a.right-next" if has_next else "a.left-prev")
+    assert reader.page.url != reader.url(chapter)
+    selected = reader.selected()
+    assert selected, f"{reader.page.url} has no tab group to check the choice on"
+    assert set(selected) == {"tensorflow"}, f"on {reader.page.url}"
+
+    reader.reload()
+    assert set(reader.selected()) == {"tensorflow"}, "after a reload"
+
+
+def test_the_url_parameter_selects_a_framework(reader, chapter):
+    reader.open(chapter)
+    reader.choose("tensorflow")
+    for framework in FRAMEWORKS:
+        reader.open(f"{chapter}?framework={framework}")
+        assert set(reader.selected()) == {framework}, f"?framework={framework}"
+
+
+def test_the_keyboard_switches_tabs(reader, chapter):
+    reader.open(chapter)
+    checked = reader.page.locator(".sd-tab-set").first.locator(":scope > input:checked")
+    checked.focus()
+    assert reader.page.evaluate("() => document.activeElement.type") == "radio"
+    for key, expected in [("ArrowRight", "pytorch"), ("ArrowRight", "tensorflow"),
+                          ("ArrowLeft", "pytorch")]:
+        reader.page.keyboard.press(key)
+        assert set(reader.selected()) == {expected}, f"after {key}"

@@ -158,6 +158,9 @@ def configure(app: Sphinx, config: Config) -> None:
     """
     config.mathjax_path = f"../{VENDOR_URL_DIR}/{MATHJAX_ENTRY}"
     config.html_static_path.append(str(STATIC_DIR))
+    # Sphinx copies static files only when it writes pages; a config value that changes
+    # with the stylesheet makes it rewrite them all when only the stylesheet changed.
+    config.offline_css_digest = hashlib.sha256((STATIC_DIR / CSS_FILE).read_bytes()).hexdigest()
     # Without a default colour mode, pydata-sphinx-theme logs a console error ("Got
     # invalid theme mode") on a reader's first visit; "auto" follows the system setting.
     config.html_context.setdefault("default_mode", "auto")
@@ -208,6 +211,7 @@ def copy_vendored(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension with Sphinx."""
+    app.add_config_value("offline_css_digest", "", "html", types=(str,))
     app.connect("config-inited", configure)
     app.connect("builder-inited", fetch_vendored)
     # After every other handler has added its scripts (sphinx.ext.mathjax uses 500).

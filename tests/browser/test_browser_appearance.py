@@ -12,10 +12,11 @@ from book_reader import CHAPTERS, FRAMEWORKS, MOMENTUM
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
-#: The computed background colour of every figure in the article.
-FIGURE_BACKGROUNDS_JS = """() => Array.from(document.querySelectorAll('.bd-article img'))
+#: The computed background colour and filter of every figure in the article.
+FIGURE_STYLES_JS = """() => Array.from(document.querySelectorAll('.bd-article img'))
   .filter(img => img.getAttribute('src').includes('_images/'))
-  .map(img => [img.getAttribute('src'), getComputedStyle(img).backgroundColor])"""
+  .map(img => [img.getAttribute('src'), getComputedStyle(img).backgroundColor,
+               getComputedStyle(img).filter])"""
 
 #: How far the page itself can scroll sideways, in CSS pixels.
 HORIZONTAL_OVERFLOW_JS = """() => document.documentElement.scrollWidth
@@ -41,11 +42,12 @@ def test_figures_have_light_paper_in_the_dark_theme(open_reader, screenshots):
     reader = open_reader(color_scheme="dark")
     reader.open(MOMENTUM)
     assert reader.page.evaluate("() => document.documentElement.dataset.theme") == "dark"
-    figures = reader.page.evaluate(FIGURE_BACKGROUNDS_JS)
+    figures = reader.page.evaluate(FIGURE_STYLES_JS)
     assert figures, "the Momentum chapter shows no figure"
-    for src, color in figures:
+    for src, color, image_filter in figures:
         red, green, blue, alpha = rgba(color)
         assert alpha == 1 and min(red, green, blue) >= 230, f"{src} sits on {color}"
+        assert image_filter == "none", f"{src} is drawn through the filter {image_filter}"
     reader.page.screenshot(path=screenshots / "momentum-dark.png", full_page=True)
 
 

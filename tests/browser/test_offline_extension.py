@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import posixpath
 import tarfile
 import urllib.error
 from types import SimpleNamespace
@@ -127,3 +128,15 @@ def test_any_other_remote_asset_stops_the_build(kind, url):
     context = {"script_files": [], "css_files": [], kind: [asset(url)]}
     with pytest.raises(ExtensionError, match=f"'chapters/momentum' would load {url}"):
         offline.localize_page_assets(None, "chapters/momentum", "page.html", context, None)
+
+
+def test_configure_points_mathjax_at_the_vendored_copy_and_keeps_a_chosen_mode():
+    config = SimpleNamespace(html_static_path=[], html_context={"default_mode": "light"})
+    offline.configure(None, config)
+    resolved = posixpath.normpath(posixpath.join("_static", config.mathjax_path))
+    assert resolved == f"{offline.VENDOR_URL_DIR}/{offline.MATHJAX_ENTRY}"
+    assert not resolved.startswith("_static/")
+    assert config.html_static_path == [str(offline.STATIC_DIR)]
+    assert config.html_context["default_mode"] == "light"
+    css = (offline.STATIC_DIR / offline.CSS_FILE).read_bytes()
+    assert config.offline_css_digest == hashlib.sha256(css).hexdigest()

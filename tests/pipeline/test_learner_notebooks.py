@@ -1,0 +1,52 @@
+"""The notebooks learners download run top to bottom in the project's registered kernel."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from nbclient import NotebookClient
+
+from bookbuild.frameworks import FRAMEWORKS
+from bookbuild.notebooks import DEFAULT_NOTEBOOK_DIR, KERNEL_NAME
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / DEFAULT_NOTEBOOK_DIR
+
+
+@pytest.fixture(scope="module")
+def learner_notebooks():
+    paths = sorted(NOTEBOOKS.glob("*/*.ipynb"))
+    assert paths, f"no learner notebooks in {NOTEBOOKS}: run `make notebooks` (or `make html`) first"
+    return paths
+
+
+def test_every_chapter_has_a_notebook_per_framework(learner_notebooks):
+    chapters = {path.stem for path in learner_notebooks}
+    for fw in FRAMEWORKS:
+        assert {p.stem for p in learner_notebooks if p.parent.name == fw} == chapters
+
+
+def test_the_project_kernel_is_registered():
+    assert KERNEL_NAME in KernelSpecManager().find_kernel_specs(), "run `make env` to register it"
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_downloaded_notebook_runs_all_in_the_registered_kernel(framework, tmp_path):
+    notebook = nbformat.read(NOTEBOOKS / framework / "gd.ipynb", as_version=4)
+    assert notebook.metadata.kernelspec.name == KERNEL_NAME
+    recorded = [cell.outputs for cell in notebook.cells if cell.cell_type == "code"]
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    # "Run All" from a fresh kernel in a directory of the learner's choosing.
+    NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    rerun = [cell.outputs for cell in notebook.cells if cell.cell_type == "code"]
+    assert len(rerun) == len(recorded)
+    assert [stdout(outputs) for outputs in rerun] == [stdout(outputs) for outputs in recorded]
+    assert not [o for outs in rerun for o in outs if o.output_type == "error"]
+
+
+def stdout(outputs):
+    """What a cell printed to standard output."""
+    return "".join(o.text for o in outputs if o.output_type == "stream" and o.name == "stdout")

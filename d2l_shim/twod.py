@@ -2,7 +2,8 @@
 
 The positions are Python floats, so a trainer written with plain arithmetic
 gives bit-for-bit the same trace in every backend, and the contour lines are
-computed on one fixed NumPy grid, so the figure is the same too.
+computed on a NumPy grid that depends only on the trace, so the figure is the
+same too.
 """
 
 import numpy as np
@@ -14,9 +15,16 @@ from d2l_shim.plotting import plt, set_figsize
 #: Where every 2-D trace starts.
 START = (-5.0, -2.0)
 
-#: The grid under the contour lines of :func:`show_trace_2d`.
-GRID_X1, GRID_X2 = np.meshgrid(np.arange(-5.5, 1.0, 0.1),
-                               np.arange(-3.0, 1.0, 0.1))
+#: The area under the contour lines of :func:`show_trace_2d` at least covers,
+#: as ``((x1 low, x1 high), (x2 low, x2 high))``, and how far it may grow to
+#: take in a trace that leaves it (a diverging trace is drawn beyond).
+GRID_BOX = ((-5.5, 1.0), (-3.0, 1.0))
+GRID_LIMIT = 10.0
+GRID_STEP = 0.1
+
+#: The default grid, for a trace that stays inside :data:`GRID_BOX`.
+GRID_X1, GRID_X2 = np.meshgrid(np.arange(*GRID_BOX[0], GRID_STEP),
+                               np.arange(*GRID_BOX[1], GRID_STEP))
 
 
 def train_2d(trainer, steps=20, f_grad=None):
@@ -48,16 +56,32 @@ def train_2d(trainer, steps=20, f_grad=None):
     return results
 
 
+def contour_grid(x1, x2):
+    """The grid of :func:`show_trace_2d` for a trace through the points ``(x1, x2)``.
+
+    It covers :data:`GRID_BOX` and, in steps of 0.1, as much more of the
+    trace as lies within ``[-GRID_LIMIT, GRID_LIMIT]`` in each coordinate.
+    """
+    axes = []
+    for (low, high), values in zip(GRID_BOX, (x1, x2)):
+        low = max(min(low, min(values) - 0.5), -GRID_LIMIT)
+        high = min(max(high, max(values) + 0.5), GRID_LIMIT)
+        axes.append(np.arange(low, high, GRID_STEP))
+    return np.meshgrid(*axes)
+
+
 def show_trace_2d(f, results):
     """Draw the points ``results`` over the contour lines of ``f``.
 
-    ``f(x1, x2)`` is evaluated on NumPy arrays (the grid
-    ``x1`` in [-5.5, 1), ``x2`` in [-3, 1), step 0.1), so write it with
-    arithmetic operators or NumPy functions.
+    ``f(x1, x2)`` is evaluated on NumPy arrays (the grid of
+    :func:`contour_grid`: ``x1`` in [-5.5, 1), ``x2`` in [-3, 1), step 0.1,
+    widened to take in the trace), so write it with arithmetic operators or
+    NumPy functions.
     """
     set_figsize()
     x1, x2 = zip(*[(scalar(a), scalar(b)) for a, b in results])
     plt.plot(x1, x2, '-o', color='#ff7f0e')
-    plt.contour(GRID_X1, GRID_X2, numpy(f(GRID_X1, GRID_X2)), colors='#1f77b4')
+    grid_x1, grid_x2 = contour_grid(x1, x2)
+    plt.contour(grid_x1, grid_x2, numpy(f(grid_x1, grid_x2)), colors='#1f77b4')
     plt.xlabel('x1')
     plt.ylabel('x2')

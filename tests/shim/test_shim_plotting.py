@@ -128,3 +128,13 @@ def test_show_trace_2d_draws_the_trace_on_the_fixed_grid():
     assert len(contours.get_paths()) > 0
     assert twod.GRID_X1.shape == twod.GRID_X2.shape == (40, 65)
     assert (twod.GRID_X1.min(), twod.GRID_X2.min()) == (-5.5, -3.0)
+
+
+def test_contour_grid_takes_in_the_trace_up_to_its_limit():
+    inside_x1, inside_x2 = twod.contour_grid([-5.0, -1.0], [-2.0, 0.5])
+    assert (inside_x1.shape, inside_x1.min(), inside_x2.min()) == ((40, 65), -5.5, -3.0)
+    wider_x1, wider_x2 = twod.contour_grid([-5.0, -1.0], [-2.0, 2.8])
+    assert wider_x2.min() == -3.0 and 3.0 < wider_x2.max() < 3.5
+    assert (wider_x1[0] == inside_x1[0]).all()
+    far_x1, far_x2 = twod.contour_grid([-5.0, 0.0], [-2.0, 1673.0, -1100.0])
+    assert far_x2.min() == -twod.GRID_LIMIT and far_x2.max() < twod.GRID_LIMIT

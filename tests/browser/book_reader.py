@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from playwright.sync_api import (
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Response,
+    Route,
+)
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response, Route
 
 #: Hosts that count as the book's own.
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -20,7 +27,7 @@ MOMENTUM = "chapters/momentum.html"
 OTHER_CHAPTER = "chapters/minibatch_sgd.html"
 CHAPTERS = (MOMENTUM, OTHER_CHAPTER)
 
-#: The label ids and the texts of a framework tab group, in page order.
+#: The sync ids and the label texts of a framework tab group, in page order.
 FRAMEWORKS = ("mxnet", "pytorch", "tensorflow")
 LABELS = ("MXNet", "PyTorch", "TensorFlow")
 
@@ -83,14 +90,17 @@ class Reader:
             route.abort("blockedbyclient")
 
     def _on_console(self, message: ConsoleMessage) -> None:
+        """Record console errors (warnings and logs are the page's own business)."""
         if message.type == "error":
             self.problems.append(f"console error on {self.page.url}: {message.text}")
 
     def _on_request_failed(self, request: Request) -> None:
+        """Record local requests that failed (blocked remote ones are in ``blocked``)."""
         if is_local(request.url):
             self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def _on_response(self, response: Response) -> None:
+        """Record HTTP errors, such as a missing font or image."""
         if response.status >= 400:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 

@@ -33,12 +33,14 @@ def rgba(color: str) -> tuple[float, float, float, float]:
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_screenshot_of_momentum_per_framework(reader, screenshots, framework):
+    """The whole Momentum page with ``framework`` chosen, for a person to look at."""
     reader.open(f"{MOMENTUM}?framework={framework}")
     assert set(reader.selected()) == {framework}
     reader.page.screenshot(path=screenshots / f"momentum-{framework}.png", full_page=True)
 
 
 def test_figures_have_light_paper_in_the_dark_theme(open_reader, screenshots):
+    """In the dark theme, every figure sits on opaque white paper, undimmed."""
     reader = open_reader(color_scheme="dark")
     reader.open(MOMENTUM)
     assert reader.page.evaluate("() => document.documentElement.dataset.theme") == "dark"
@@ -53,6 +55,7 @@ def test_figures_have_light_paper_in_the_dark_theme(open_reader, screenshots):
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_a_phone_never_scrolls_the_page_sideways(open_reader, screenshots, chapter):
+    """At 390 px, in every framework, wide code and equations scroll in their own boxes."""
     reader = open_reader(**PHONE)
     for framework in FRAMEWORKS:
         reader.open(f"{chapter}?framework={framework}")

@@ -29,6 +29,8 @@ def imported_frameworks(notebook: nbformat.NotebookNode) -> set[str]:
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_the_three_notebook_links_return_valid_notebooks(reader, chapter):
+    """The links read MXNet, PyTorch, TensorFlow; each returns a valid notebook with outputs
+    whose code imports its own framework and no other."""
     reader.open(chapter)
     links = reader.page.evaluate(NOTEBOOK_LINKS_JS)
     assert [text for text, _ in links] == list(LABELS), f"notebook links on {chapter}: {links}"

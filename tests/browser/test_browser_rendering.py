@@ -24,6 +24,7 @@ PROSE_TEXT_JS = """() => {
 
 
 def test_every_image_has_loaded(reader, chapter):
+    """Every image of the page, figures in hidden tabs included, has loaded."""
     reader.open(chapter)
     images = reader.page.evaluate(IMAGES_JS)
     assert any("_images/" in src for src, _, _ in images), f"{chapter} shows no figure"
@@ -32,6 +33,7 @@ def test_every_image_has_loaded(reader, chapter):
 
 
 def test_math_is_typeset_and_no_raw_tex_shows(reader, chapter):
+    """Every equation holds MathJax output, and no TeX delimiter shows in the prose."""
     reader.open(chapter)
     typeset = reader.page.evaluate(MATH_JS)
     assert typeset, f"{chapter} has no math"

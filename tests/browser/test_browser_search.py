@@ -9,6 +9,7 @@ RESULT_LINKS_JS = """() => Array.from(document.querySelectorAll('#search-results
 
 
 def test_search_finds_momentum(reader):
+    """Searching the book for "momentum" lists the Momentum chapter."""
     reader.open("search.html?q=momentum")
     reader.page.wait_for_selector(f"#search-results ul.search li a[href*='{MOMENTUM}']")
     links = reader.page.evaluate(RESULT_LINKS_JS)

@@ -16,14 +16,20 @@ FRAMEWORK_TABS = [["framework", fw, label] for fw, label in zip(FRAMEWORKS, LABE
 
 
 def test_every_tab_group_offers_the_three_frameworks(reader, chapter):
+    """Each group has the MXNet, PyTorch and TensorFlow tabs, in that order, each with code
+    of its own (not the pipeline's "this step has no ... code" placeholder)."""
     reader.open(chapter)
     groups = reader.tab_groups()
     assert groups, f"{chapter} has no tab group"
     for number, group in enumerate(groups):
         assert group == FRAMEWORK_TABS, f"tab group {number} of {chapter}: {group}"
+    placeholders = reader.page.locator(".sd-tab-content .d2l-no-framework").count()
+    assert placeholders == 0, f"{chapter} has {placeholders} tabs without code"
 
 
 def test_a_choice_switches_every_group_and_is_remembered(reader, chapter):
+    """A click in the last group switches all groups, and the next chapter and a reload
+    keep the choice (MXNet, the first tab, is shown before any choice)."""
     reader.open(chapter)
     assert set(reader.selected()) == {"mxnet"}, "MXNet should be chosen before any choice"
     reader.choose("tensorflow", group=len(reader.tab_groups()) - 1)
@@ -44,6 +50,7 @@ def test_a_choice_switches_every_group_and_is_remembered(reader, chapter):
 
 
 def test_the_url_parameter_selects_a_framework(reader, chapter):
+    """``?framework=...`` wins over a remembered choice, for each framework."""
     reader.open(chapter)
     reader.choose("tensorflow")
     for framework in FRAMEWORKS:
@@ -52,6 +59,7 @@ def test_the_url_parameter_selects_a_framework(reader, chapter):
 
 
 def test_the_keyboard_switches_tabs(reader, chapter):
+    """With a tab focused, the arrow keys move to the next or previous framework, everywhere."""
     reader.open(chapter)
     checked = reader.page.locator(".sd-tab-set").first.locator(":scope > input:checked")
     checked.focus()

@@ -10,35 +10,20 @@ framework.
 
 import math
 import re
-from pathlib import Path
 
 import pytest
 
-from bookbuild.cache import DEFAULT_CACHE_DIR, Cache
-from bookbuild.execute import execute, plan
-from bookbuild.frameworks import FRAMEWORKS
-from bookbuild.split import read_chapter
+from .chapter_tools import (ChapterUnderTest, assert_same_outputs_in_every_framework, latex_sci,
+                            printed)
 
-ROOT = Path(__file__).resolve().parents[2]
-CHAPTER = ROOT / "chapters" / "gd.md"
-TEXT = CHAPTER.read_text(encoding="utf-8")
+CHAPTER = ChapterUnderTest("gd.md")
+TEXT = CHAPTER.text
+quoted = CHAPTER.quoted
 
 X0 = 10.0           # where the one-dimensional experiments start
 START = (-5.0, -2.0)  # where the two-dimensional ones start
 C_NONCONVEX = 0.15 * math.pi
 C_COSH = 0.5
-
-
-def quoted(number):
-    """Assert that the text quotes ``number``, a formatted string; line breaks count as spaces."""
-    assert " ".join(number.split()) in " ".join(TEXT.split()), (
-        f"chapters/gd.md should quote {number!r}")
-
-
-def latex_sci(x, digits=1):
-    """``x`` in scientific notation as the chapter writes it, e.g. ``6.1 \\cdot 10^{-9}``."""
-    mantissa, exponent = f"{x:.{digits}e}".split("e")
-    return f"{mantissa} \\cdot 10^{{{int(exponent)}}}"
 
 
 def gd_learning_rates():
@@ -85,19 +70,10 @@ def nonconvex_hess(x):
     return -2 * c * math.sin(c * x) - c ** 2 * x * math.cos(c * x)
 
 
-def printed(notebook, snippet):
-    """What the code cell of ``notebook`` whose source contains ``snippet`` printed."""
-    cells = [cell for cell in notebook.cells if snippet in cell.source]
-    assert len(cells) == 1, f"expected one code cell containing {snippet!r}, found {len(cells)}"
-    return "".join(out.get("text", "") for out in cells[0].outputs if out.output_type == "stream")
-
-
 @pytest.fixture(scope="module")
 def notebooks():
     """The chapter executed in each framework by the book's pipeline: {framework: notebook}."""
-    jobs = plan([read_chapter(CHAPTER)], ROOT)
-    results = execute(jobs, Cache(ROOT / DEFAULT_CACHE_DIR), log=lambda message: None)
-    return {job.framework: results[job.key] for job in jobs}
+    return CHAPTER.executed()
 
 
 # One-dimensional gradient descent on f(x) = x^2
@@ -325,26 +301,4 @@ def test_each_framework_prints_the_recomputed_numbers(notebooks):
 
 
 def test_every_output_and_figure_is_the_same_in_every_framework(notebooks):
-    assert sorted(notebooks) == sorted(FRAMEWORKS)
-    outputs = {fw: [normalized(cell.outputs) for cell in nb.cells] for fw, nb in notebooks.items()}
-    figures = [out for cell in outputs["mxnet"] for out in cell if "image/svg+xml" in out[1]]
-    assert len(figures) == 10, "the chapter draws ten figures"
-    for fw in FRAMEWORKS[1:]:
-        assert outputs[fw] == outputs["mxnet"], f"{fw} differs from mxnet"
-
-
-def normalized(outputs):
-    """A cell's outputs as (kind, content) pairs, without execution counts and metadata.
-
-    Consecutive pieces of one stream are joined: how a kernel splits printed text into
-    messages depends on timing, not on the code.
-    """
-    result = []
-    for output in outputs:
-        if output.output_type == "stream" and result and result[-1][0] == output.name:
-            result[-1] = (output.name, result[-1][1] + output.text)
-        elif output.output_type == "stream":
-            result.append((output.name, output.text))
-        else:
-            result.append((output.output_type, dict(output.get("data", {}))))
-    return result
+    assert_same_outputs_in_every_framework(notebooks, figures=10)

@@ -22,20 +22,22 @@ import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bookbuild.cache import DEFAULT_CACHE_DIR, Cache
-from bookbuild.execute import KERNEL_ENV, execute, plan
+from bookbuild.execute import KERNEL_ENV
 from bookbuild.frameworks import FRAMEWORKS
-from bookbuild.split import read_chapter, split
 from d2l_shim.data import DataIter, airfoil_path, load_airfoil
 
-ROOT = Path(__file__).resolve().parents[2]
-CHAPTER = ROOT / "chapters" / "minibatch_sgd.md"
-TEXT = CHAPTER.read_text(encoding="utf-8")
+from .chapter_tools import ROOT, ChapterUnderTest, printed, python_source
+
+CHAPTER = ChapterUnderTest("minibatch_sgd.md")
+TEXT = CHAPTER.text
+quoted = CHAPTER.quoted
+
+#: This module, as ``python -m`` runs it from the repository's root (see the end of the file).
+MODULE = "tests.chapters.test_minibatch_sgd"
 
 N = 1500              # the examples the chapter trains on
 RECORD_EVERY = 200    # train_ch11 records the loss after every 200 examples (and at the end)
@@ -53,27 +55,9 @@ CONCISE_OPTIMIZERS = {"mxnet": "'sgd', {'learning_rate': 0.01}",
                       "tensorflow": "tf.keras.optimizers.SGD, {'learning_rate': 0.01}"}
 
 
-def quoted(text):
-    """Assert that the chapter's prose contains ``text`` (line breaks count as spaces)."""
-    assert " ".join(text.split()) in " ".join(TEXT.split()), f"chapters/minibatch_sgd.md should quote {text!r}"
-
-
 def code_cells(framework):
     """The sources of the code cells that ``framework`` runs, in order."""
-    return [cell.source for cell in split(read_chapter(CHAPTER))[framework].cells
-            if cell.cell_type == "code"]
-
-
-def chapter_function(name):
-    """The function ``name`` as the chapter's code defines it (it may use ``math``)."""
-    source = "\n".join(line for line in "\n".join(code_cells("pytorch")).splitlines()
-                       if not line.startswith("%"))
-    defs = [node for node in ast.parse(source).body
-            if isinstance(node, ast.FunctionDef) and node.name == name]
-    assert len(defs) == 1, f"chapters/minibatch_sgd.md should define {name} once"
-    namespace = {"math": math}
-    exec(compile(ast.Module(body=defs, type_ignores=[]), str(CHAPTER), "exec"), namespace)
-    return namespace[name]
+    return [cell.source for cell in CHAPTER.code_cells(framework)]
 
 
 def chapter_runs():
@@ -107,8 +91,7 @@ def run_chapter_training(framework):
     first_data = next(i for i, source in enumerate(cells) if "get_data_ch11" in source)
     namespace = {"__name__": "__main__"}
     for source in [cells[0]] + cells[first_data:]:
-        code = "\n".join(line for line in source.splitlines() if not line.startswith("%"))
-        exec(compile(code, str(CHAPTER), "exec"), namespace)
+        exec(compile(python_source(source), str(CHAPTER.path), "exec"), namespace)
     losses = {name: namespace[name][1] for name in [*SETTINGS, "concise_res"]}
     losses["scratch_as_concise"] = namespace["train_sgd"](*concise_settings())[1]
     return losses
@@ -116,7 +99,7 @@ def run_chapter_training(framework):
 
 def run_in_subprocess(framework):
     """:func:`run_chapter_training` in a fresh Python process (one framework per process)."""
-    result = subprocess.run([sys.executable, __file__, framework], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", MODULE, framework], capture_output=True, text=True,
                             env={**os.environ, **KERNEL_ENV}, cwd=ROOT, timeout=600)
     assert result.returncode == 0, f"{framework}: the chapter's training cells failed:\n{result.stderr[-3000:]}"
     return json.loads(result.stdout)
@@ -138,9 +121,7 @@ def curves(losses):
 @pytest.fixture(scope="module")
 def notebooks():
     """The chapter executed in each framework by the book's pipeline: {framework: notebook}."""
-    jobs = plan([read_chapter(CHAPTER)], ROOT)
-    results = execute(jobs, Cache(ROOT / DEFAULT_CACHE_DIR), log=lambda message: None)
-    return {job.framework: results[job.key] for job in jobs}
+    return CHAPTER.executed()
 
 
 def recorded_examples(batch_size, num_epochs):
@@ -330,7 +311,7 @@ def test_every_framework_gives_the_same_losses(losses):
 
 
 def test_the_loss_is_recorded_where_record_epochs_says(curves):
-    record_epochs = chapter_function("record_epochs")
+    record_epochs = CHAPTER.function("record_epochs")
     for run, (_, batch_size, num_epochs) in SETTINGS.items():
         marks = recorded_examples(batch_size, num_epochs)
         assert len(curves[run]) == len(marks), run
@@ -429,13 +410,6 @@ def test_printed_final_losses(notebooks, curves):
 # What the readers see
 
 
-def printed(notebook, snippet):
-    """What the code cell of ``notebook`` whose source contains ``snippet`` printed to stdout."""
-    cells = [cell for cell in notebook.cells if snippet in cell.source]
-    assert len(cells) == 1, f"expected one code cell containing {snippet!r}, found {len(cells)}"
-    return "".join(out.text for out in cells[0].outputs if out.output_type == "stream" and out.name == "stdout")
-
-
 #: Code cells whose outputs measure time, and so legitimately differ between frameworks.
 TIMING_CELLS = ("speeds = {", "'time (sec)'")
 
@@ -480,7 +454,7 @@ def test_the_page_says_which_figures_depend_on_the_machine():
            "it differs between the frameworks, the machines and the runs")
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # python -m tests.chapters.test_minibatch_sgd FRAMEWORK, from ROOT
     with contextlib.redirect_stdout(io.StringIO()):  # what the chapter prints is not the result
         result = run_chapter_training(sys.argv[1])
     print(json.dumps(result))

@@ -19,20 +19,20 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bookbuild.cache import DEFAULT_CACHE_DIR, Cache
-from bookbuild.execute import KERNEL_ENV, execute, plan
+from bookbuild.execute import KERNEL_ENV
 from bookbuild.frameworks import FRAMEWORKS, framework_tags
-from bookbuild.split import read_chapter
 from d2l_shim.twod import train_2d
 
-ROOT = Path(__file__).resolve().parents[2]
-CHAPTER = ROOT / "chapters" / "momentum.md"
-TEXT = CHAPTER.read_text(encoding="utf-8")
+from .chapter_tools import (ROOT, ChapterUnderTest, assert_same_outputs_in_every_framework, printed,
+                            python_source)
+
+CHAPTER = ChapterUnderTest("momentum.md")
+TEXT = CHAPTER.text
+quoted = CHAPTER.quoted
 BIBLIOGRAPHY = (ROOT / "chapters" / "references.bib").read_text(encoding="utf-8")
 
 START = (-5.0, -2.0)       # where the shim's train_2d starts
@@ -44,21 +44,6 @@ TRAINING_RUNS = ("losses_02_05", "losses_01_09", "losses_005_09", "losses_concis
 # Reading the chapter
 
 
-def quoted(text):
-    """Assert that the chapter's text contains ``text`` (line breaks count as spaces)."""
-    assert " ".join(text.split()) in " ".join(TEXT.split()), f"chapters/momentum.md should say {text!r}"
-
-
-def code_cells():
-    """The chapter's code cells, parsed the way the book's pipeline parses them."""
-    return read_chapter(CHAPTER).code_cells()
-
-
-def python_source(cell):
-    """The source of a code cell without its IPython magics (``%matplotlib inline``)."""
-    return "\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
-
-
 def chapter_namespace(**globals_):
     """The functions that the chapter's shared (untagged) cells define, and their imports.
 
@@ -66,19 +51,19 @@ def chapter_namespace(**globals_):
     arguments become globals of the functions, e.g. the ``eta`` and ``beta`` they read.
     """
     nodes = []
-    for cell in code_cells():
+    for cell in CHAPTER.code_cells():
         if not framework_tags(cell):
-            nodes += [node for node in ast.parse(python_source(cell)).body
+            nodes += [node for node in ast.parse(python_source(cell.source)).body
                       if isinstance(node, (ast.FunctionDef, ast.Import, ast.ImportFrom))]
     namespace = dict(globals_)
-    exec(compile(ast.Module(body=nodes, type_ignores=[]), str(CHAPTER), "exec"), namespace)
+    exec(compile(ast.Module(body=nodes, type_ignores=[]), str(CHAPTER.path), "exec"), namespace)
     return namespace
 
 
 def literal_assignments(cell):
     """{name: value} for the assignments of literals in a cell, ``a, b = 1, 2`` included."""
     values = {}
-    for node in ast.parse(python_source(cell)).body:
+    for node in ast.parse(python_source(cell.source)).body:
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue
         try:
@@ -95,14 +80,14 @@ def literal_assignments(cell):
 
 def cells_containing(snippet):
     """The code cells whose source contains ``snippet``."""
-    return [cell for cell in code_cells() if snippet in cell.source]
+    return [cell for cell in CHAPTER.code_cells() if snippet in cell.source]
 
 
 def calls(name):
     """The literal arguments of every call of ``name`` (a function or method) in the code, in order."""
     found = []
-    for cell in code_cells():
-        for node in ast.walk(ast.parse(python_source(cell))):
+    for cell in CHAPTER.code_cells():
+        for node in ast.walk(ast.parse(python_source(cell.source))):
             if isinstance(node, ast.Call):
                 called = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
                 if called == name:
@@ -256,9 +241,7 @@ def test_quoted_sums_of_the_forty_weights_shown():
 @pytest.fixture(scope="module")
 def notebooks():
     """The chapter executed in each framework by the book's pipeline: {framework: notebook}."""
-    jobs = plan([read_chapter(CHAPTER)], ROOT)
-    results = execute(jobs, Cache(ROOT / DEFAULT_CACHE_DIR), log=lambda message: None)
-    return {job.framework: results[job.key] for job in jobs}
+    return CHAPTER.executed()
 
 
 #: Runs in a fresh interpreter: executes the code cells it reads from stdin (JSON) and prints
@@ -276,15 +259,14 @@ print(json.dumps({name: [float(x) for x in namespace[name]] for name in request[
 
 def training_cells(fw):
     """The sources of the framework's import cell and of every code cell of "Practical Experiments"."""
-    chapter = read_chapter(CHAPTER)
     sources, section = [], None
-    for cell in chapter.notebook.cells:
+    for cell in CHAPTER.cells():
         if cell.cell_type == "markdown":
             heading = re.findall(r"^## (.+)$", cell.source, flags=re.M)
             section = heading[-1] if heading else section
         elif fw in (framework_tags(cell) or FRAMEWORKS):
             if section == "Practical Experiments" or (not sources and framework_tags(cell)):
-                sources.append(python_source(cell))
+                sources.append(python_source(cell.source))
     return sources
 
 
@@ -308,13 +290,6 @@ def losses():
         assert process.returncode == 0, f"the training cells failed in {fw}:\n{err[-3000:]}"
         results[fw] = json.loads(out.strip().splitlines()[-1])
     return results
-
-
-def printed(notebook, snippet):
-    """What the code cell of ``notebook`` whose source contains ``snippet`` printed."""
-    cells = [cell for cell in notebook.cells if snippet in cell.source]
-    assert len(cells) == 1, f"expected one code cell containing {snippet!r}, found {len(cells)}"
-    return "".join(out.get("text", "") for out in cells[0].outputs if out.output_type == "stream")
 
 
 def second_epoch(record):
@@ -381,31 +356,10 @@ def test_each_framework_prints_the_quoted_numbers(notebooks):
         assert result["data"]["text/plain"] == "True", fw
 
 
-def normalized(outputs):
-    """A cell's outputs as (type, content) pairs, without execution counts and metadata.
-
-    Consecutive pieces of one stream are joined: a kernel may split printed text anywhere.
-    """
-    result = []
-    for output in outputs:
-        if output.output_type == "stream":
-            if result and result[-1][0] == output.name:
-                result[-1] = (output.name, result[-1][1] + output.text)
-            else:
-                result.append((output.name, output.text))
-        else:
-            result.append((output.output_type, dict(output.get("data", {}))))
-    return result
-
-
 def test_every_figure_outside_training_is_the_same_in_every_framework(notebooks):
-    shared = {fw: [normalized(cell.outputs) for cell in notebook.cells
-                   if not framework_tags(cell) and "train_momentum(" not in cell.source]
-              for fw, notebook in notebooks.items()}
-    figures = [out for cell in shared["mxnet"] for out in cell if "image/svg+xml" in out[1]]
-    assert len(figures) == 7, "the chapter draws seven figures outside the training runs"
-    for fw in FRAMEWORKS[1:]:
-        assert shared[fw] == shared["mxnet"], f"{fw} differs from mxnet"
+    assert_same_outputs_in_every_framework(
+        notebooks, figures=7, which="the shared cells outside the training runs",
+        keep=lambda cell: not framework_tags(cell) and "train_momentum(" not in cell.source)
 
 
 def test_every_training_run_draws_its_loss_figure(notebooks):

@@ -8,50 +8,22 @@ tests cannot drift apart. The chapter itself is executed per framework by the bo
 same in every framework, land where the text says, and every output and figure must match.
 """
 
-import ast
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bookbuild.cache import DEFAULT_CACHE_DIR, Cache
-from bookbuild.execute import execute, plan
-from bookbuild.frameworks import FRAMEWORKS
-from bookbuild.split import read_chapter
+from .chapter_tools import (ChapterUnderTest, assert_same_outputs_in_every_framework, latex_sci,
+                            printed)
 
-ROOT = Path(__file__).resolve().parents[2]
-CHAPTER = ROOT / "chapters" / "sgd.md"
-TEXT = CHAPTER.read_text(encoding="utf-8")
+CHAPTER = ChapterUnderTest("sgd.md")
+TEXT = CHAPTER.text
+quoted = CHAPTER.quoted
 
 START = (-5.0, -2.0)   # where the shim's train_2d starts
 CURVATURES = (2.0, 4.0)  # the gradient of x1^2 + 2 x2^2 is (2 x1, 4 x2)
 N_AIRFOIL = 1500       # the training-set size the chapter quotes the finite-n values for
-
-
-def quoted(number):
-    """Assert that the text quotes ``number``, a formatted string; line breaks count as spaces."""
-    assert " ".join(number.split()) in " ".join(TEXT.split()), (
-        f"chapters/sgd.md should quote {number!r}")
-
-
-def latex_sci(x, digits=1):
-    """``x`` in scientific notation as the chapter writes it, e.g. ``3.7 \\cdot 10^{-45}``."""
-    mantissa, exponent = f"{x:.{digits}e}".split("e")
-    return f"{mantissa} \\cdot 10^{{{int(exponent)}}}"
-
-
-def chapter_function(name):
-    """The function ``name`` as the chapter's code defines it (it may use ``math``)."""
-    source = "\n".join(cell.source for cell in read_chapter(CHAPTER).code_cells())
-    source = "\n".join(line for line in source.splitlines() if not line.startswith("%"))
-    defs = [node for node in ast.parse(source).body
-            if isinstance(node, ast.FunctionDef) and node.name == name]
-    assert len(defs) == 1, f"chapters/sgd.md should define {name} once"
-    namespace = {"math": math}
-    exec(compile(ast.Module(body=defs, type_ignores=[]), str(CHAPTER), "exec"), namespace)
-    return namespace[name]
 
 
 def experiments():
@@ -62,7 +34,7 @@ def experiments():
 
 def learning_rates(eta, schedule, steps):
     """The learning rates eta * lr(t) of the steps t = 1, ..., steps, as the chapter's trainer."""
-    lr = chapter_function(schedule)
+    lr = CHAPTER.function(schedule)
     return np.array([eta * lr(t) for t in range(1, steps + 1)])
 
 
@@ -78,14 +50,6 @@ def mean_and_std(rates, curvature, start):
     return mean, math.sqrt(variance)
 
 
-def printed(notebook, snippet):
-    """What the code cell of ``notebook`` whose source contains ``snippet`` printed."""
-    cells = [cell for cell in notebook.cells if snippet in cell.source]
-    assert len(cells) == 1, f"expected one code cell containing {snippet!r}, found {len(cells)}"
-    return "".join(out.get("text", "") for out in cells[0].outputs if out.output_type == "stream"
-                   and out.name == "stdout")
-
-
 def final_position(notebook, schedule):
     """The final (x1, x2) that train_2d printed for the run with ``schedule``."""
     output = printed(notebook, f"{schedule}), steps=")
@@ -97,9 +61,7 @@ def final_position(notebook, schedule):
 @pytest.fixture(scope="module")
 def notebooks():
     """The chapter executed in each framework by the book's pipeline: {framework: notebook}."""
-    jobs = plan([read_chapter(CHAPTER)], ROOT)
-    results = execute(jobs, Cache(ROOT / DEFAULT_CACHE_DIR), log=lambda message: None)
-    return {job.framework: results[job.key] for job in jobs}
+    return CHAPTER.executed()
 
 
 # The experiments and their schedules
@@ -111,14 +73,14 @@ def test_the_chapter_runs_the_experiments_it_discusses():
 
 
 def test_every_experiment_reseeds_the_shared_generator_first():
-    for cell in read_chapter(CHAPTER).code_cells():
+    for cell in CHAPTER.code_cells():
         if "train_2d(make_sgd(" in cell.source:
             first = cell.source.split("train_2d(make_sgd(")[0]
             assert re.search(r"^d2l\.seed\(\d+\)$", first, re.MULTILINE), cell.source
 
 
 def test_schedules_are_the_ones_the_text_defines():
-    constant, exponential, polynomial = (chapter_function(name) for _, name, _ in experiments())
+    constant, exponential, polynomial = (CHAPTER.function(name) for _, name, _ in experiments())
     for t in (1, 2, 10, 50, 1000):
         assert constant(t) == 1.0
         assert exponential(t) == pytest.approx(math.exp(-0.1 * t))   # lambda = 0.1
@@ -193,7 +155,7 @@ def test_polynomial_decay_numbers():
 
 
 def test_polynomial_sums_grow_like_sqrt_t_and_exponential_ones_stay_bounded():
-    polynomial, exponential = chapter_function("polynomial_lr"), chapter_function("exponential_lr")
+    polynomial, exponential = CHAPTER.function("polynomial_lr"), CHAPTER.function("exponential_lr")
     sums = {}
     for t in range(1, 100001):
         for name, lr in (("poly", polynomial), ("exp", exponential)):
@@ -302,26 +264,4 @@ def test_noisy_traces_end_where_the_text_says(notebooks):
 
 
 def test_every_output_and_figure_is_the_same_in_every_framework(notebooks):
-    assert sorted(notebooks) == sorted(FRAMEWORKS)
-    outputs = {fw: [normalized(cell.outputs) for cell in nb.cells] for fw, nb in notebooks.items()}
-    figures = [out for cell in outputs["mxnet"] for out in cell if "image/svg+xml" in out[1]]
-    assert len(figures) == 4, "the chapter draws four figures"
-    for fw in FRAMEWORKS[1:]:
-        assert outputs[fw] == outputs["mxnet"], f"{fw} differs from mxnet"
-
-
-def normalized(outputs):
-    """A cell's outputs as (kind, content) pairs, without execution counts and metadata.
-
-    Consecutive pieces of one stream are joined: how a kernel splits printed text into
-    messages depends on timing, not on the code.
-    """
-    result = []
-    for output in outputs:
-        if output.output_type == "stream" and result and result[-1][0] == output.name:
-            result[-1] = (output.name, result[-1][1] + output.text)
-        elif output.output_type == "stream":
-            result.append((output.name, output.text))
-        else:
-            result.append((output.output_type, dict(output.get("data", {}))))
-    return result
+    assert_same_outputs_in_every_framework(notebooks, figures=4)

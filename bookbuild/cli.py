@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 
 from .cache import DEFAULT_CACHE_DIR, Cache
-from .execute import ExecutionFailed, execute, plan
+from .execute import CELL_TIMEOUT, ExecutionFailed, execute, plan
 from .notebooks import DEFAULT_NOTEBOOK_DIR, learner_notebook, write_learner_notebook
 from .split import read_chapter
 from .toc import toc_files
 
 
-def run_execute(root: Path, sources: list[Path], workers: int | None) -> int:
+def run_execute(root: Path, sources: list[Path], workers: int | None, timeout: int) -> int:
     """Execute the chapters ``sources`` (default: every file in ``_toc.yml``) of the book at ``root``."""
     try:
         paths = sources or toc_files(root)
@@ -36,7 +36,7 @@ def run_execute(root: Path, sources: list[Path], workers: int | None) -> int:
     print(f"bookbuild: {len(chapters)} source(s), {len(jobs)} chapter x framework notebook(s)")
     start = time.perf_counter()
     try:
-        executed = execute(jobs, Cache(root / DEFAULT_CACHE_DIR), workers)
+        executed = execute(jobs, Cache(root / DEFAULT_CACHE_DIR), workers, timeout=timeout)
     except ExecutionFailed as error:
         print(f"bookbuild: execution failed\n{error}", file=sys.stderr)
         return 1
@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("chapters", nargs="*", type=Path, help="chapter sources (default: all in _toc.yml)")
     run.add_argument("--root", type=Path, default=Path.cwd(), help="the book's root (default: .)")
     run.add_argument("-j", "--jobs", type=int, default=None, help="parallel kernels (default: cores)")
+    run.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds a cell may run")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     sources = [path.resolve() for path in args.chapters]
-    return run_execute(root, sources, args.jobs)
+    return run_execute(root, sources, args.jobs, args.timeout)

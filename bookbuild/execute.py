@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 from ipykernel.kernelspec import get_kernel_dict
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -32,7 +32,7 @@ KERNEL_ENV = {
     "TF_ENABLE_ONEDNN_OPTS": "0",
 }
 
-#: Seconds one cell may run before the build gives up on it.
+#: Seconds one cell may run before the build gives up on it (``--timeout``).
 CELL_TIMEOUT = 1200
 
 
@@ -78,7 +78,9 @@ class _ProjectKernels(KernelSpecManager):
         return KernelSpec(resource_dir="", **get_kernel_dict())
 
 
-def run_notebook(notebook: nbformat.NotebookNode, cwd: Path) -> nbformat.NotebookNode:
+def run_notebook(
+    notebook: nbformat.NotebookNode, cwd: Path, timeout: int = CELL_TIMEOUT
+) -> nbformat.NotebookNode:
     """Execute the code cells of ``notebook`` top to bottom in a fresh kernel.
 
     Returns a notebook of the code cells only, with their outputs. Raises
@@ -89,9 +91,10 @@ def run_notebook(notebook: nbformat.NotebookNode, cwd: Path) -> nbformat.Noteboo
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
     )
     os.environ.update(KERNEL_ENV)
-    manager = KernelManager(kernel_spec_manager=_ProjectKernels(), kernel_name="python3")
+    manager = AsyncKernelManager(kernel_spec_manager=_ProjectKernels(), kernel_name="python3")
     client = NotebookClient(
-        code, km=manager, timeout=CELL_TIMEOUT, resources={"metadata": {"path": str(cwd)}}
+        code, km=manager, timeout=timeout, record_timing=False,
+        resources={"metadata": {"path": str(cwd)}},
     )
     failed_at: list[int] = []
     client.on_cell_error = lambda cell, cell_index, execute_reply: failed_at.append(cell_index)
@@ -101,8 +104,6 @@ def run_notebook(notebook: nbformat.NotebookNode, cwd: Path) -> nbformat.Noteboo
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
         error.cell_index = failed_at[0] if failed_at else _current_cell(code)
         raise
-    for cell in code.cells:
-        cell.metadata.pop("execution", None)
     return code
 
 
@@ -112,11 +113,11 @@ def _current_cell(notebook: nbformat.NotebookNode) -> int:
     return started[-1] if started else 0
 
 
-def _execute_job(job: Job) -> tuple[nbformat.NotebookNode, float]:
+def _execute_job(job: Job, timeout: int) -> tuple[nbformat.NotebookNode, float]:
     """Worker: run one job; turn a cell failure into a message that names the cell."""
     start = time.perf_counter()
     try:
-        executed = run_notebook(job.notebook, job.chapter.path.parent)
+        executed = run_notebook(job.notebook, job.chapter.path.parent, timeout)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
         chapter_index = code_cell_indices(job.chapter, job.framework)[error.cell_index]
         where = job.chapter.describe_code_cell(chapter_index)
@@ -133,9 +134,11 @@ def _execute_job(job: Job) -> tuple[nbformat.NotebookNode, float]:
 
 
 def _summary(error: Exception) -> str:
+    """``Type: message`` of a cell's failure."""
     if isinstance(error, CellExecutionError):
         return f"{error.ename}: {error.evalue}"
-    return f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+    first_line = next(iter(str(error).strip().splitlines()), "")
+    return f"{type(error).__name__}: {first_line}"
 
 
 def execute(
@@ -143,11 +146,13 @@ def execute(
     cache: Cache,
     workers: int | None = None,
     log: Callable[[str], None] = functools.partial(print, flush=True),
+    timeout: int = CELL_TIMEOUT,
 ) -> dict[str, nbformat.NotebookNode]:
     """Execute the jobs that the cache does not hold; return every job's executed notebook.
 
     Jobs run in parallel in worker processes, up to ``workers`` (default: the number of
-    cores). The first failure cancels the jobs not yet started; the ones running finish.
+    cores), each cell for at most ``timeout`` seconds. The first failure cancels the jobs
+    not yet started; the ones running finish.
     Raises :class:`ExecutionFailed` listing every failure.
     """
     results: dict[str, nbformat.NotebookNode] = {}
@@ -165,7 +170,7 @@ def execute(
     log(f"  executing {len(pending)} notebook(s) on {workers} worker(s)")
     failures = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_execute_job, job): job for job in pending}
+        futures = {pool.submit(_execute_job, job, timeout): job for job in pending}
         remaining = set(futures)
         while remaining:
             done, remaining = wait(remaining, return_when=FIRST_COMPLETED)

@@ -49,3 +49,12 @@ def test_toc_entry_without_file_is_reported(book: Path):
     result = execute(book)
     assert result.returncode != 0
     assert "chapters/plain" in result.stderr and "does not exist" in result.stderr
+
+
+def test_cell_that_runs_too_long_is_stopped_and_named(book):
+    chapter = book / "chapters/plain.md"
+    chapter.write_text(chapter.read_text().replace("print(sum(range(10)))", "import time\ntime.sleep(120)"))
+    result = execute(book, "--timeout", "3", "chapters/plain.md")
+    assert result.returncode == 1
+    assert "chapters/plain.md [mxnet]: code cell 1 (line" in result.stderr
+    assert "CellTimeoutError" in result.stderr

@@ -6,7 +6,8 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
   sources, so every chapter page is its merged, already executed notebook;
 * stops the build, naming the chapter, when a chapter's current code has not been
   executed;
-* adds the :mod:`bookbuild.tabs` and :mod:`bookbuild.downloads` transforms.
+* adds the :mod:`bookbuild.tabs`, :mod:`bookbuild.downloads` and
+  :mod:`bookbuild.typography` transforms.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
-from .cache import DEFAULT_CACHE_DIR
+from .cache import DEFAULT_CACHE_DIR, digest_files
 from .downloads import NotebookDownloads
 from .notebooks import DEFAULT_NOTEBOOK_DIR
 from .reader import missing_frameworks, not_executed_message
 from .tabs import FrameworkTabs
+from .typography import KeepPunctuationWithMath
 
 
 def _configure(app: Sphinx, config: Config) -> None:
@@ -48,14 +50,22 @@ def _check_executed(app: Sphinx, docname: str, source: list[str]) -> None:
         raise ExtensionError(not_executed_message(f"Chapter {docname!r}", ", ".join(missing)))
 
 
+def _own_source_digest() -> str:
+    """Digest of this package's code: when it changes, Sphinx re-reads every page."""
+    package = Path(__file__).parent
+    return digest_files(sorted(package.glob("*.py")), package)
+
+
 def setup(app: Sphinx) -> dict:
     """Register the extension with Sphinx."""
     app.setup_extension("sphinx_design")
     app.setup_extension("myst_nb")
     app.add_config_value("bookbuild_cache_dir", DEFAULT_CACHE_DIR, "env")
     app.add_config_value("bookbuild_notebook_dir", DEFAULT_NOTEBOOK_DIR, "env")
+    app.add_config_value("bookbuild_source_digest", _own_source_digest(), "env")
     app.connect("config-inited", _configure, priority=400)
     app.connect("source-read", _check_executed)
     app.add_transform(FrameworkTabs)
     app.add_transform(NotebookDownloads)
+    app.add_transform(KeepPunctuationWithMath)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -96,3 +96,10 @@ def test_page_without_code_has_no_tabs_and_no_downloads(built_book):
     html = (built_book / "_build/html/intro.html").read_text(encoding="utf-8")
     page = BeautifulSoup(html, "html.parser")
     assert not page.select("div.sd-tab-set") and not page.select("p.d2l-notebook-downloads")
+
+
+def test_punctuation_after_inline_math_stays_with_it(page):
+    (group,) = page.select("span.d2l-nowrap")
+    assert group.get_text() == r"\(x^2\)."
+    assert group.find("span", class_="math") is not None
+    assert "with math" in group.parent.get_text()

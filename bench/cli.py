@@ -168,8 +168,8 @@ def run(jobs: int | None, repeats: int, keep: bool) -> int:
     elapsed, load_after = time.perf_counter() - started, os.getloadavg()[0]
     found = report.targets(results.clean, results.rebuilds, results.baseline, results.speeds, host["cores"])
     print_report(results, found, host["cores"], jobs)
-    say(f"\nbench: done in {elapsed / 60:.1f} min; load average {load_before:.1f} before, {load_after:.1f} "
-        f"after (above {host['cores']}, other work shared the cores and the times are inflated)")
+    say(f"\nbench: done in {elapsed / 60:.1f} min; load average {load_before:.1f} before, {load_after:.1f} after. "
+        "Where the others' load is well above 0.1 cores, other work shared the cores: rerun before trusting a ratio.")
     path = RESULTS_DIR / f"{stamp}.json"
     save(path, results, found, {"machine": host, "command": "make bench", "jobs": jobs, "repeats": repeats,
                                 "load_average": [load_before, load_after], "seconds": elapsed})

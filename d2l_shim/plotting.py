@@ -9,7 +9,7 @@ Live and batch display: inside a Jupyter (IPython) kernel an :class:`Animator`
 redraws its figure every time a point is added, so the reader watches a
 training run progress. When the environment variable ``D2L_LIVE_PLOTS`` is
 ``0`` (the book's build sets it) or when no kernel is running, the figure is
-only drawn, not displayed, and shows once at the end.
+drawn and shown once, at the end.
 """
 
 import os
@@ -130,8 +130,9 @@ class Animator:
     """Plot data points as they arrive, for example a loss during training.
 
     Inside a live Jupyter session (see :func:`live_plots`) every :meth:`add`
-    redisplays the figure; otherwise the figure is only redrawn. Call
-    :meth:`show` at the end to display the finished figure exactly once.
+    redraws and redisplays the figure; otherwise points are only recorded.
+    Call :meth:`show` at the end to draw and display the finished figure
+    exactly once.
     """
 
     def __init__(self, xlabel=None, ylabel=None, legend=None, xlim=None,
@@ -161,8 +162,9 @@ class Animator:
             if a is not None and b is not None:
                 self.X[i].append(scalar(a))
                 self.Y[i].append(scalar(b))
-        self.draw()
         if live_plots():
+            # Only a figure on show needs drawing; without one, show() draws it once.
+            self.draw()
             from IPython import display
             display.display(self.fig)
             display.clear_output(wait=True)

@@ -71,7 +71,7 @@ def test_svg_output_is_reproducible():
     assert first == second and "clipPath" in first
 
 
-def test_animator_records_floats_and_redraws():
+def test_animator_records_floats_and_draws_on_show():
     animator = plotting.Animator(xlabel="epoch", ylabel="loss", legend=["train", "test"],
                                  xlim=[0, 2], ylim=[0, 1])
     animator.add(0.5, (np.float32(0.75), 0.5))
@@ -79,9 +79,11 @@ def test_animator_records_floats_and_redraws():
     assert animator.X == [[0.5, 1.0], [0.5]] and animator.Y == [[0.75, 0.25], [0.5]]
     assert all(isinstance(v, float) for v in animator.Y[0])
     axes = animator.axes[0]
+    # Outside a live session nothing is drawn until show().
+    assert lines(axes) == []
+    animator.show()
     assert lines(axes) == [[[0.5, 1.0], [0.75, 0.25]], [[0.5], [0.5]]]
     assert (axes.get_xlabel(), axes.get_ylabel(), axes.get_xlim()) == ("epoch", "loss", (0, 2))
-    animator.show()
     # Outside Jupyter the figure stays open for savefig.
     assert plt.fignum_exists(animator.fig.number)
 

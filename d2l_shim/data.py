@@ -72,9 +72,14 @@ def airfoil_path(url=AIRFOIL_URL, cache_dir=None):
                     f"unset {DATA_DIR_VARIABLE} to download it.")
             return local
     cache_dir = cache_dir if cache_dir is not None else pooch.os_cache("d2l_shim")
+    # pooch announces a download on stderr, which would end up on the page: keep it quiet.
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel("WARNING")
     try:
         return Path(pooch.retrieve(url, known_hash=f"sha1:{AIRFOIL_SHA1}",
-                                   fname=AIRFOIL_FILE, path=cache_dir))
+                                   fname=AIRFOIL_FILE, path=cache_dir,
+                                   progressbar=False))
     except ValueError as error:
         raise DataUnavailableError(
             f"The airfoil data downloaded from {url} does not have the sha1 "
@@ -87,6 +92,8 @@ def airfoil_path(url=AIRFOIL_URL, cache_dir=None):
             f"from {url} failed ({error}). Put {AIRFOIL_FILE} (sha1 "
             f"{AIRFOIL_SHA1}) into a directory and set {DATA_DIR_VARIABLE} "
             f"to it, or connect to the internet.") from error
+    finally:
+        logger.setLevel(level)
 
 
 def load_airfoil(path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 
 #: Framework tags, in the order their tabs appear on a page.
@@ -12,6 +13,28 @@ LABELS: Mapping[str, str] = {"mxnet": "MXNet", "pytorch": "PyTorch", "tensorflow
 
 #: The sphinx-design sync group shared by every tab set of the book.
 SYNC_GROUP = "framework"
+
+#: Other names a writer may reach for instead of a framework's tag.
+ALIASES: Mapping[str, str] = {
+    "mx": "mxnet", "gluon": "mxnet", "torch": "pytorch", "tf": "tensorflow", "keras": "tensorflow",
+}
+
+
+def lookalike_tag(tag: str) -> str | None:
+    """The framework that ``tag`` seems meant to name, if it is not one already.
+
+    ``pytroch``, ``PyTorch``, ``torch`` and ``tf`` look like framework tags (a misspelling,
+    another case, a common short name); ``hide-input`` and other MyST-NB tags do not.
+    """
+    if tag in FRAMEWORKS:
+        return None
+    lowered = tag.lower()
+    if lowered in FRAMEWORKS:
+        return lowered
+    if lowered in ALIASES:
+        return ALIASES[lowered]
+    close = difflib.get_close_matches(lowered, FRAMEWORKS, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def framework_tags(cell: Mapping) -> tuple[str, ...]:

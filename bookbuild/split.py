@@ -9,7 +9,11 @@ from pathlib import Path
 import nbformat
 from myst_nb.core.read import read_myst_markdown_notebook
 
-from .frameworks import FRAMEWORKS, cell_frameworks
+from .frameworks import FRAMEWORKS, cell_frameworks, lookalike_tag
+
+
+class ChapterError(ValueError):
+    """A chapter source cannot be used; the message names the file, what is wrong and what to do."""
 
 
 @dataclass(frozen=True)
@@ -41,18 +45,56 @@ def parse_chapter(text: str, path: Path | str = "<string>") -> Chapter:
     """Parse MyST Markdown notebook ``text`` the way MyST-NB does.
 
     Cell ids are made deterministic (``cell-<index>``) so that every stage downstream
-    produces the same bytes for the same input.
+    produces the same bytes for the same input. Raises :class:`ChapterError` for an empty
+    source, one MyST-NB cannot read, or a code cell tag that looks like a misspelt
+    framework.
     """
-    notebook = read_myst_markdown_notebook(text, add_source_map=True, path=str(path))
+    if not text.strip():
+        raise ChapterError(f"{path} is empty: give it a title and some content, or remove it from _toc.yml.")
+    try:
+        notebook = read_myst_markdown_notebook(text, add_source_map=True, path=str(path))
+    except Exception as error:  # MyST-NB's reader raises whatever its parsers raise
+        raise ChapterError(
+            f"{path} cannot be read as a MyST Markdown notebook ({type(error).__name__}: {error}); "
+            "compare its front matter and code-cell fences with an existing chapter."
+        ) from None
     for index, cell in enumerate(notebook.cells):
         cell["id"] = f"cell-{index}"
-    return Chapter(Path(path), notebook)
+    chapter = Chapter(Path(path), notebook)
+    _check_tags(chapter)
+    return chapter
+
+
+def _check_tags(chapter: Chapter) -> None:
+    """Refuse a code cell tag that looks like a framework but is none (``[pytroch]``)."""
+    source_map = chapter.notebook.metadata.get("source_map", [])
+    for position, cell in enumerate(chapter.notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        for tag in cell.metadata.get("tags", ()):
+            meant = lookalike_tag(tag)
+            if meant is not None:
+                line = source_map[position] if position < len(source_map) else "?"
+                raise ChapterError(
+                    f"{chapter.path}, line {line}: the code cell tag {tag!r} is not a framework "
+                    f"(did you mean {meant!r}?); the framework tags are {', '.join(FRAMEWORKS)}, "
+                    "and a cell without any of them belongs to every framework."
+                )
 
 
 def read_chapter(path: Path | str) -> Chapter:
-    """Read and parse the chapter source at ``path``."""
+    """Read and parse the chapter source at ``path`` (UTF-8 text)."""
     path = Path(path)
-    return parse_chapter(path.read_text(encoding="utf-8"), path)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ChapterError(
+            f"{path}, line {line}: the file is not UTF-8 text (byte 0x{data[error.start]:02x} "
+            f"at offset {error.start}); save it with the UTF-8 encoding."
+        ) from None
+    return parse_chapter(text, path)
 
 
 def split(chapter: Chapter) -> dict[str, nbformat.NotebookNode]:

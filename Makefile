@@ -7,6 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 JOBS   ?=
+TIMEOUT ?=
 
 KERNEL_NAME    := d2l-book
 KERNEL_DISPLAY := Python (d2l-book)
@@ -17,7 +18,7 @@ KERNEL_DISPLAY := Python (d2l-book)
 help:  ## Show this help
 	@echo "Targets:"
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
-	@echo "Variables: D2L_DATA_DIR (directory holding airfoil_self_noise.dat), JOBS (parallel kernels), PORT"
+	@echo "Variables: D2L_DATA_DIR (directory holding airfoil_self_noise.dat), JOBS (parallel kernels), TIMEOUT (seconds a cell may run), PORT"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,7 +31,7 @@ $(STAMP): requirements.txt pyproject.toml
 env: $(STAMP)  ## Create .venv with the three frameworks and register the Jupyter kernel
 
 notebooks: env  ## Execute every chapter per framework (cached) into _build/notebooks
-	$(PY) -m bookbuild execute $(if $(JOBS),--jobs $(JOBS))
+	$(PY) -m bookbuild execute $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 # The API reference imports TensorFlow into Sphinx; keep its start-up notices off the console.
 html: notebooks  ## Build the book into _build/html (warnings are errors)

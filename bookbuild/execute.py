@@ -1,14 +1,27 @@
-"""Stage 2: execute per-framework notebooks in fresh kernels, in parallel, through the cache."""
+"""Stage 2: execute per-framework notebooks in fresh kernels, concurrently, through the cache.
+
+One process drives every kernel: each notebook gets a kernel of its own, which is shut
+down when the notebook ends, however it ends (finished, failed, timed out, interrupted).
+Kernels watch this process (ipykernel's parent poller), so a build killed with
+``kill -9`` leaves no kernel behind either.
+
+* A finished notebook enters the cache at once; one that wrote anything to stderr never
+  does (a page shows only what its code means to show).
+* The first failure stops the notebooks that have not started; the running ones finish.
+* The first Ctrl-C (or SIGTERM) stops every kernel within seconds and keeps what had
+  finished; a second Ctrl-C kills the kernels and exits at once.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -35,6 +48,12 @@ KERNEL_ENV = {
 #: Seconds one cell may run before the build gives up on it (``--timeout``).
 CELL_TIMEOUT = 1200
 
+#: Seconds a kernel may take to start.
+STARTUP_TIMEOUT = 120
+
+#: Exit status of a build stopped by Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED_STATUS = 130
+
 
 class ExecutionFailed(Exception):
     """A notebook did not run to the end; the message names chapter, framework and cell."""
@@ -54,6 +73,37 @@ class Job:
     @property
     def name(self) -> str:
         return f"{self.chapter.name}/{self.framework}"
+
+
+@dataclass
+class ExecutionReport:
+    """What one call of :func:`execute` did, job by job (jobs are named ``chapter/framework``).
+
+    ``notebooks`` maps each cache key to its executed notebook, for every job that ran or
+    came from the cache; the rest is what ``python -m bookbuild execute --json`` prints.
+    """
+
+    executed: dict[str, float] = field(default_factory=dict)
+    cached: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    not_run: list[str] = field(default_factory=list)
+    interrupted: bool = False
+    notebooks: dict[str, nbformat.NotebookNode] = field(default_factory=dict, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every job has its executed notebook."""
+        return not (self.failed or self.not_run or self.interrupted)
+
+    def summary(self) -> dict:
+        """The report as plain data (job names and seconds; no notebooks)."""
+        return {
+            "executed": {name: round(seconds, 3) for name, seconds in self.executed.items()},
+            "cached": list(self.cached),
+            "failed": dict(self.failed),
+            "not_run": list(self.not_run),
+            "interrupted": self.interrupted,
+        }
 
 
 def plan(chapters: Iterable[Chapter], root: Path) -> list[Job]:
@@ -78,58 +128,119 @@ class _ProjectKernels(KernelSpecManager):
         return KernelSpec(resource_dir="", **get_kernel_dict())
 
 
-def run_notebook(
-    notebook: nbformat.NotebookNode, cwd: Path, timeout: int = CELL_TIMEOUT
+class _LiveKernels:
+    """The kernels running now, so that a second Ctrl-C can kill them without waiting."""
+
+    def __init__(self) -> None:
+        self.managers: set[AsyncKernelManager] = set()
+
+    def kill_all(self) -> None:
+        """Kill every live kernel's process group at once and remove its connection file."""
+        for manager in list(self.managers):
+            process = getattr(manager.provisioner, "process", None)
+            if process is not None and process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            manager.cleanup_connection_file()
+
+
+async def run_notebook(
+    notebook: nbformat.NotebookNode,
+    cwd: Path,
+    timeout: int = CELL_TIMEOUT,
+    live: _LiveKernels | None = None,
 ) -> nbformat.NotebookNode:
     """Execute the code cells of ``notebook`` top to bottom in a fresh kernel.
 
-    Returns a notebook of the code cells only, with their outputs. Raises
-    :class:`CellExecutionError` (with ``cell_index`` set) when a cell fails.
+    Returns a notebook of the code cells only, with their outputs. The kernel is shut down
+    before this returns or raises. A failure raises :class:`CellExecutionError`,
+    :class:`CellTimeoutError` or :class:`DeadKernelError` with ``cell_index`` set to the
+    cell that was running, or ``RuntimeError`` with ``cell_index`` None when the kernel
+    did not start.
     """
     code = nbformat.v4.new_notebook(
         cells=[cell for cell in notebook.cells if cell.cell_type == "code"],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
     )
-    os.environ.update(KERNEL_ENV)
     manager = AsyncKernelManager(kernel_spec_manager=_ProjectKernels(), kernel_name="python3")
     client = NotebookClient(
-        code, km=manager, timeout=timeout, record_timing=False,
-        resources={"metadata": {"path": str(cwd)}},
+        code, km=manager, timeout=timeout, startup_timeout=STARTUP_TIMEOUT,
+        record_timing=False, resources={"metadata": {"path": str(cwd)}},
     )
-    failed_at: list[int] = []
-    client.on_cell_error = lambda cell, cell_index, execute_reply: failed_at.append(cell_index)
+    running: list[int | None] = [None]
+    client.on_cell_execute = lambda cell, cell_index: running.__setitem__(0, cell_index)
+    live = live if live is not None else _LiveKernels()
+    live.managers.add(manager)
     try:
         # The kernel's own start-up chatter (not the notebook's output) stays off the console.
-        client.execute(stderr=subprocess.DEVNULL)
-    except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
-        error.cell_index = failed_at[0] if failed_at else _current_cell(code)
+        await client.async_start_new_kernel(stderr=subprocess.DEVNULL, env={**os.environ, **KERNEL_ENV})
+        await client.async_start_new_kernel_client()
+        for index, cell in enumerate(code.cells):
+            await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+    except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as error:
+        error.cell_index = running[0]
         raise
+    finally:
+        await _shut_down(client, manager)
+        live.managers.discard(manager)
     return code
 
 
-def _current_cell(notebook: nbformat.NotebookNode) -> int:
-    """Index of the last cell that started executing (for timeouts and dead kernels)."""
-    started = [i for i, cell in enumerate(notebook.cells) if cell.get("execution_count")]
-    return started[-1] if started else 0
-
-
-def _execute_job(job: Job, timeout: int) -> tuple[nbformat.NotebookNode, float]:
-    """Worker: run one job; turn a cell failure into a message that names the cell."""
-    start = time.perf_counter()
+async def _shut_down(client: NotebookClient, manager: AsyncKernelManager) -> None:
+    """Stop the client's channels and kill the kernel, whatever state they are in."""
+    if client.kc is not None:
+        client.kc.stop_channels()
     try:
-        executed = run_notebook(job.notebook, job.chapter.path.parent, timeout)
+        if manager.has_kernel:
+            await manager.shutdown_kernel(now=True)
+    except RuntimeError:
+        pass  # the kernel is gone already
+    finally:
+        manager.cleanup_connection_file()
+
+
+def _stderr_cell(notebook: nbformat.NotebookNode) -> tuple[int, str] | None:
+    """The first code cell that wrote to stderr, with the first line it wrote."""
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", ()):
+            if output.output_type == "stream" and output.name == "stderr":
+                text = output.text.strip()
+                return index, (text.splitlines()[0] if text else "(blank)")
+    return None
+
+
+async def _execute_job(job: Job, timeout: int, live: _LiveKernels) -> tuple[nbformat.NotebookNode, float]:
+    """Run one job; turn any failure into a message that names chapter, framework and cell."""
+    start = time.perf_counter()
+    path = job.chapter.path
+    where = f"{path.relative_to(job.root) if path.is_relative_to(job.root) else path} [{job.framework}]"
+
+    def cell(index: int) -> str:
+        return job.chapter.describe_code_cell(code_cell_indices(job.chapter, job.framework)[index])
+
+    try:
+        executed = await run_notebook(job.notebook, job.chapter.path.parent, timeout, live)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
-        chapter_index = code_cell_indices(job.chapter, job.framework)[error.cell_index]
-        where = job.chapter.describe_code_cell(chapter_index)
-        summary = _summary(error)
+        raise ExecutionFailed(f"{where}: {cell(error.cell_index or 0)} failed: {_summary(error)}") from None
+    except RuntimeError as error:
+        if error.cell_index is not None:
+            raise ExecutionFailed(f"{where}: {cell(error.cell_index)} failed: {_summary(error)}") from None
         raise ExecutionFailed(
-            f"{job.chapter.path} [{job.framework}]: {where} failed: {summary}"
+            f"{where}: the kernel did not start ({_summary(error)}); check that the environment "
+            "runs `python -m ipykernel_launcher`, or recreate it with `make distclean env`."
         ) from None
+    stderr = _stderr_cell(executed)
+    if stderr is not None:
+        index, line = stderr
+        raise ExecutionFailed(
+            f"{where}: {cell(index)} wrote to stderr: {line!r}. Pages show only what the code "
+            "means to show: fix the cause or silence it in the cell; the notebook was not cached."
+        )
     if shim_digest(job.root) != job.shim:
         # The outputs may come from either version of the shim: file them under neither.
-        raise ExecutionFailed(
-            f"{job.chapter.path} [{job.framework}]: d2l_shim changed while it ran; build again."
-        )
+        raise ExecutionFailed(f"{where}: d2l_shim changed while it ran; build again.")
     return executed, time.perf_counter() - start
 
 
@@ -147,48 +258,74 @@ def execute(
     workers: int | None = None,
     log: Callable[[str], None] = functools.partial(print, flush=True),
     timeout: int = CELL_TIMEOUT,
-) -> dict[str, nbformat.NotebookNode]:
-    """Execute the jobs that the cache does not hold; return every job's executed notebook.
+) -> ExecutionReport:
+    """Execute the jobs that the cache does not hold; report what ran, came cached or failed.
 
-    Jobs run in parallel in worker processes, up to ``workers`` (default: the number of
-    cores), each cell for at most ``timeout`` seconds. The first failure cancels the jobs
-    not yet started; the ones running finish.
-    Raises :class:`ExecutionFailed` listing every failure.
+    Up to ``workers`` notebooks (default: the number of cores) run at once, each cell for
+    at most ``timeout`` seconds. See the module docstring for failures and interruptions.
     """
-    results: dict[str, nbformat.NotebookNode] = {}
+    report = ExecutionReport()
     pending = []
     for job in jobs:
         cached = cache.get(job.key)
         if cached is None:
             pending.append(job)
         else:
-            results[job.key] = cached
+            report.cached.append(job.name)
+            report.notebooks[job.key] = cached
             log(f"  cached    {job.name}")
-    if not pending:
-        return results
-    workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
-    log(f"  executing {len(pending)} notebook(s) on {workers} worker(s)")
-    failures = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_execute_job, job, timeout): job for job in pending}
-        remaining = set(futures)
-        while remaining:
-            done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
-            for future in done:
-                job = futures[future]
-                if future.cancelled():
-                    continue
-                try:
-                    executed, seconds = future.result()
-                except ExecutionFailed as error:
-                    failures.append(str(error))
-                    log(f"  FAILED    {job.name}")
-                    for other in remaining:
-                        other.cancel()
-                    continue
-                cache.put(job.key, executed)
-                results[job.key] = executed
-                log(f"  executed  {job.name} in {seconds:.1f} s")
-    if failures:
-        raise ExecutionFailed("\n".join(failures))
-    return results
+    if pending:
+        workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
+        log(f"  executing {len(pending)} notebook(s) on {workers} worker(s)")
+        asyncio.run(_execute_pending(pending, cache, workers, timeout, log, report))
+    return report
+
+
+async def _execute_pending(
+    pending: list[Job], cache: Cache, workers: int, timeout: int,
+    log: Callable[[str], None], report: ExecutionReport,
+) -> None:
+    loop = asyncio.get_running_loop()
+    main = asyncio.current_task()
+    live = _LiveKernels()
+    slots = asyncio.Semaphore(workers)
+    stopped = asyncio.Event()
+
+    def on_signal() -> None:
+        if report.interrupted:  # the second one: no more waiting
+            live.kill_all()
+            os._exit(INTERRUPTED_STATUS)
+        report.interrupted = True
+        main.cancel()
+
+    async def run(job: Job) -> None:
+        async with slots:
+            if stopped.is_set():
+                return
+            try:
+                executed, seconds = await _execute_job(job, timeout, live)
+            except ExecutionFailed as error:
+                if report.interrupted:  # stopped by the interruption, not by its code
+                    return
+                report.failed[job.name] = str(error)
+                log(f"  FAILED    {job.name}")
+                stopped.set()
+                return
+            cache.put(job.key, executed)
+            report.notebooks[job.key] = executed
+            report.executed[job.name] = seconds
+            log(f"  executed  {job.name} in {seconds:.1f} s")
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, on_signal)
+    tasks = [asyncio.ensure_future(run(job)) for job in pending]
+    try:
+        await asyncio.gather(*tasks)
+    except asyncio.CancelledError:
+        # Interrupted: the tasks' own clean-up shuts their kernels down; wait for it.
+        await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        done = set(report.executed) | set(report.failed)
+        report.not_run = [job.name for job in pending if job.name not in done]

@@ -67,3 +67,15 @@ def write_learner_notebook(
     nbformat.validate(notebook)
     path = notebook_path(notebook_dir, chapter.name, framework)
     return write_if_changed(path, nbformat.writes(notebook))
+
+
+def prune_learner_notebooks(notebook_dir: Path, keep: list[tuple[str, str]]) -> list[Path]:
+    """Remove the learner notebooks of chapters the book no longer has; return what went.
+
+    ``keep`` lists the ``(chapter name, framework)`` pairs whose notebooks stay.
+    """
+    wanted = {notebook_path(notebook_dir, name, fw) for name, fw in keep}
+    removed = [path for path in notebook_dir.glob("*/*.ipynb") if path not in wanted]
+    for path in removed:
+        path.unlink()
+    return removed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -22,11 +23,43 @@ def copy_book(destination: Path) -> Path:
     return destination
 
 
-def execute(root: Path, *args: str) -> subprocess.CompletedProcess:
+FRONT_MATTER = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+
+def add_chapter(root: Path, name: str, body: str, title: str | None = None) -> Path:
+    """Write ``chapters/<name>.md`` (front matter, a title, ``body``); the TOC is left alone."""
+    path = root / "chapters" / f"{name}.md"
+    path.write_text(f"{FRONT_MATTER}\n# {title or name.title()}\n{body}", encoding="utf-8")
+    return path
+
+
+def execute_env(**changes: str | None) -> dict[str, str]:
+    """This process's environment with ``changes`` (None removes a variable)."""
+    env = dict(os.environ)
+    for name, value in changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def execute(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run ``python -m bookbuild execute`` in ``root``."""
     return subprocess.run(
         [sys.executable, "-m", "bookbuild", "execute", *args],
-        cwd=root, capture_output=True, text=True, timeout=600,
+        cwd=root, capture_output=True, text=True, timeout=600, env=env,
     )
 
 

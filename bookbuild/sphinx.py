@@ -19,6 +19,7 @@ from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
 from .cache import DEFAULT_CACHE_DIR, digest_files
+from . import navigation
 from .downloads import NotebookDownloads
 from .notebooks import DEFAULT_NOTEBOOK_DIR
 from .reader import missing_frameworks, not_executed_message
@@ -68,4 +69,5 @@ def setup(app: Sphinx) -> dict:
     app.add_transform(FrameworkTabs)
     app.add_transform(NotebookDownloads)
     app.add_transform(KeepPunctuationWithMath)
+    navigation.setup(app)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,9 +9,6 @@ PORT   ?= 8000
 JOBS   ?=
 TIMEOUT ?=
 
-KERNEL_NAME    := d2l-book
-KERNEL_DISPLAY := Python (d2l-book)
-
 .DEFAULT_GOAL := help
 .PHONY: help env notebooks html test serve bench clean distclean
 
@@ -25,7 +22,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
-	$(PY) -m ipykernel install --user --name $(KERNEL_NAME) --display-name "$(KERNEL_DISPLAY)"
+	$(PY) -m bookbuild install-kernel
 	touch $(STAMP)
 
 env: $(STAMP)  ## Create .venv with the three frameworks and register the Jupyter kernel

@@ -3,19 +3,18 @@
 ``make html`` is two commands: ``python -m bookbuild execute`` (execute what the cache
 lacks, write the learner notebooks) and ``jupyter-book build . --warningiserror
 --keep-going`` (the Sphinx stage). The benchmark runs the same two commands in its copy
-and reads from the first one's log which notebooks it executed and how long each took.
+and reads from the first one's JSON report (``--json``) which notebooks it executed and how
+long each took.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import measure
 from .workspace import python, tool
-
-_EXECUTED = re.compile(r"^\s*executed\s+(\S+)\s+in\s+([0-9.]+)\s*s\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -41,10 +40,16 @@ class Build:
         """The CPU time the rest of the machine used during the build."""
         return self.execute.others_cpu + self.sphinx.others_cpu
 
+    @property
+    def peak_rss(self) -> int:
+        """The largest resident memory of the build's process tree, in bytes, in either stage."""
+        return max(self.execute.peak_rss, self.sphinx.peak_rss)
 
-def execute_command(jobs: int | None) -> list[str]:
-    """The command of the execution stage (``make notebooks``)."""
-    return [python(), "-m", "bookbuild", "execute", *(["--jobs", str(jobs)] if jobs else [])]
+
+def execute_command(jobs: int | None, chapters: list[str] = ()) -> list[str]:
+    """The command of the execution stage (``make notebooks``), for ``chapters`` (default: all)."""
+    return [python(), "-m", "bookbuild", "execute", "--json", *(["--jobs", str(jobs)] if jobs else []),
+            *chapters]
 
 
 def sphinx_command() -> list[str]:
@@ -57,12 +62,16 @@ def run_sphinx(root: Path, env: dict[str, str], log: Path) -> measure.Measuremen
     return measure.run(sphinx_command(), root, env, log)
 
 
+def run_execute(
+    root: Path, env: dict[str, str], log: Path, jobs: int | None = None, chapters: list[str] = ()
+) -> tuple[measure.Measurement, dict[str, float]]:
+    """Run the execution stage in ``root``; return its measurement and what it executed (seconds)."""
+    execute = measure.run(execute_command(jobs, chapters), root, env, log)
+    return execute, json.loads(execute.stdout)["executed"]
+
+
 def build(root: Path, env: dict[str, str], log: Path, jobs: int | None = None) -> Build:
     """Build the book in ``root`` as ``make html`` does; return what each stage took."""
-    execute = measure.run(execute_command(jobs), root, env, log)
+    execute, executed = run_execute(root, env, log, jobs)
     sphinx = run_sphinx(root, env, log)
-    return Build(
-        execute,
-        sphinx,
-        {name: float(seconds) for name, seconds in _EXECUTED.findall(execute.output)},
-    )
+    return Build(execute, sphinx, executed)

@@ -20,7 +20,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import build, edits, measure, naive, report, training
-from .workspace import REPO_ROOT, WorkspaceError, build_environment, copy_repository, data_dir, python
+from .sources import chapter_paths
+from .workspace import (REPO_ROOT, WorkspaceError, build_environment, copy_repository, data_dir,
+                        double_chapters, python)
 
 #: Where each run's log and JSON results go (ignored by git).
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
@@ -39,6 +41,7 @@ class Results:
     """Everything one benchmark run measured."""
 
     clean: build.Build
+    doubled: report.Doubled
     baseline: naive.Baseline
     rebuilds: dict[str, tuple[edits.Edit | None, build.Build]]
     speeds: list[training.Speed]
@@ -75,7 +78,16 @@ def measure_all(scratch: Path, data: Path, log: Path, jobs: int | None, repeats:
 
     say("bench: clean build (empty cache) ...")
     clean = build.build(book, env, log, jobs)
-    say(f"bench:   {clean.wall:.1f} s, {len(clean.executed)} notebook(s) executed")
+    say(f"bench:   {clean.wall:.1f} s, {len(clean.executed)} notebook(s) executed, "
+        f"peak {clean.peak_rss / 2**30:.2f} GB")
+
+    say("bench: memory, every chapter twice over (execution stage, empty cache) ...")
+    twice = copy_repository(scratch / "twice")
+    sources = [str(path.relative_to(twice)) for path in double_chapters(twice, chapter_paths(twice))]
+    measured, executed = build.run_execute(twice, build_environment(twice, data), log, jobs, sources)
+    doubled = report.Doubled(measured, len(executed))
+    say(f"bench:   {measured.wall:.1f} s, {len(executed)} notebook(s) executed, "
+        f"peak {measured.peak_rss / 2**30:.2f} GB")
 
     say("bench: naive baseline (one notebook after another, then the book) ...")
     base_root = copy_repository(scratch / "naive")
@@ -93,7 +105,7 @@ def measure_all(scratch: Path, data: Path, log: Path, jobs: int | None, repeats:
 
     say(f"bench: training speed, {repeats} repeat(s) per setting ...")
     speeds = training.run(base_root, base_env, log, repeats)  # the unedited copy
-    return Results(clean, baseline, rebuilds, speeds)
+    return Results(clean, doubled, baseline, rebuilds, speeds)
 
 
 def print_report(results: Results, found: list[report.Target], cores: int, jobs: int | None) -> None:
@@ -106,6 +118,8 @@ def print_report(results: Results, found: list[report.Target], cores: int, jobs:
     for name, (edit, _) in results.rebuilds.items():
         if edit:
             say(f"- {name}: {edit.description}")
+    say("\n## Peak memory (resident memory of the whole process tree)\n")
+    say(report.memory_table(results.clean, results.doubled))
     say("\n## Each chapter x framework execution\n")
     say(report.notebooks_table(results.clean, results.baseline))
     say("\n## Training speed (the Momentum chapter's runs: lr, momentum = "
@@ -121,13 +135,15 @@ def save(path: Path, results: Results, found: list[report.Target], context: dict
     def build_json(result: build.Build) -> dict:
         """The numbers of one build."""
         return {"wall": result.wall, "cpu": result.cpu, "others_cpu": result.others_cpu,
-                "execute_wall": result.execute.wall,
+                "peak_rss": result.peak_rss, "execute_wall": result.execute.wall,
                 "sphinx_wall": result.sphinx.wall, "executed": result.executed}
 
     baseline = results.baseline
     data = {
         **context,
         "clean": build_json(results.clean),
+        "twice_over": {"notebooks": results.doubled.notebooks, "wall": results.doubled.execute.wall,
+                       "peak_rss": results.doubled.execute.peak_rss},
         "rebuilds": {name: {"edit": asdict(edit) if edit else None, **build_json(result)}
                      for name, (edit, result) in results.rebuilds.items()},
         "naive": {"runner": baseline.runner, "wall": baseline.wall, "cpu": baseline.cpu,
@@ -166,7 +182,8 @@ def run(jobs: int | None, repeats: int, keep: bool) -> int:
         else:
             shutil.rmtree(scratch, ignore_errors=True)
     elapsed, load_after = time.perf_counter() - started, os.getloadavg()[0]
-    found = report.targets(results.clean, results.rebuilds, results.baseline, results.speeds, host["cores"])
+    found = report.targets(results.clean, results.rebuilds, results.baseline, results.speeds, host["cores"],
+                           results.doubled)
     print_report(results, found, host["cores"], jobs)
     say(f"\nbench: done in {elapsed / 60:.1f} min; load average {load_before:.1f} before, {load_after:.1f} after. "
         "Where the others' load is well above 0.1 cores, other work shared the cores: rerun before trusting a ratio.")

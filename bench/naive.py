@@ -66,7 +66,7 @@ def run(root: Path, env: dict[str, str], log: Path) -> Baseline:
     """Run the naive baseline in the fresh copy ``root``."""
     helper = [python(), "-m", "bench.naive_steps"]
     split = measure.run([*helper, "split", str(root)], root, env, log)
-    plan = json.loads(split.output.strip().splitlines()[-1])
+    plan = json.loads(split.stdout)
     kernel_env = {**env, **plan["kernel_env"]}
     label, runner = runner_command()
     notebooks = {}
@@ -74,11 +74,11 @@ def run(root: Path, env: dict[str, str], log: Path) -> Baseline:
         path = Path(name)
         notebooks[f"{path.stem}/{path.parent.name}"] = measure.run([*runner, str(path)], root, kernel_env, log)
     fill = measure.run([*helper, "fill-cache", str(root)], root, env, log)
-    assemble = measure.run(build.execute_command(None), root, env, log)
-    if "executed " in assemble.output:
+    assemble, executed = build.run_execute(root, env, log)
+    if executed:
         raise measure.CommandFailed(
             "the naive baseline's outputs did not fill the execution cache; the build executed "
-            f"notebooks again:\n{assemble.output}"
+            f"notebooks again: {', '.join(executed)}"
         )
     sphinx = build.run_sphinx(root, env, log)
     return Baseline(label, split, notebooks, fill, assemble, sphinx)

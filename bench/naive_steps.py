@@ -17,10 +17,12 @@ from pathlib import Path
 
 import nbformat
 
-from bookbuild.cache import DEFAULT_CACHE_DIR, Cache
-from bookbuild.execute import KERNEL_ENV, plan
-from bookbuild.split import read_chapter
-from bookbuild.toc import toc_files
+from bookbuild.config import read_book_config
+from bookbuild.pipeline.cache import Cache
+from bookbuild.pipeline.kernel import KERNEL_ENV
+from bookbuild.pipeline.plan import plan
+from bookbuild.pipeline.split import load_chapter
+from bookbuild.pipeline.toc import toc_files
 
 #: Where the baseline's notebooks are written, relative to the book's root.
 NAIVE_DIR = Path("_build") / "naive"
@@ -28,7 +30,7 @@ NAIVE_DIR = Path("_build") / "naive"
 
 def _jobs(root: Path):
     """The build's chapter x framework jobs for the book at ``root``."""
-    return plan([read_chapter(path) for path in toc_files(root)], root)
+    return plan([load_chapter(path) for path in toc_files(root)], root)
 
 
 def _path(root: Path, job) -> Path:
@@ -49,7 +51,7 @@ def split(root: Path) -> dict:
 
 def fill_cache(root: Path) -> dict:
     """Put the executed notebooks' code cells, with their outputs, into the execution cache."""
-    cache = Cache(root / DEFAULT_CACHE_DIR)
+    cache = Cache(read_book_config(root).cache_path(root))
     stored = 0
     for job in _jobs(root):
         executed = nbformat.read(_path(root, job), as_version=4)

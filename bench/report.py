@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .build import Build
+from .measure import Measurement
 from .edits import Edit
 from .naive import Baseline
 from .training import Speed
@@ -15,6 +16,16 @@ CLEAN_VS_NAIVE = 0.6  # clean build wall time, as a share of the naive baseline'
 TRAINING_RATIO = 1.2  # shim sec/epoch over the hand-written loop's, in every framework
 #: The two training loops must end at the same loss, or they did not do the same arithmetic.
 LOSS_TOLERANCE = 1e-4
+PEAK_MEMORY_GB = 3.0  # the build's peak resident memory, kernels included, on 2 workers (issue 10)
+TWICE_OVER_GROWTH = 1.2  # peak memory of twice the notebooks over that of the book (sampling noise)
+
+
+@dataclass(frozen=True)
+class Doubled:
+    """The execution stage of a book with every chapter twice over."""
+
+    execute: Measurement
+    notebooks: int
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,16 @@ def notebooks_table(clean: Build, naive: Baseline) -> str:
     return table(["chapter/framework", "clean build, in parallel (s)", "naive, alone (s)"], rows)
 
 
+def memory_table(clean: Build, doubled: Doubled) -> str:
+    """Peak resident memory of the clean build's stages and of the book twice over."""
+    gb = 2 ** 30
+    rows = [["clean build, execution stage", str(len(clean.executed)), f"{clean.execute.peak_rss / gb:.2f}"],
+            ["clean build, Sphinx stage", "", f"{clean.sphinx.peak_rss / gb:.2f}"],
+            ["every chapter twice over, execution stage", str(doubled.notebooks),
+             f"{doubled.execute.peak_rss / gb:.2f}"]]
+    return table(["build", "notebooks", "peak memory (GB)"], rows)
+
+
 def training_table(speeds: list[Speed]) -> str:
     """Seconds per epoch of the shim and of the hand-written loop, per framework."""
     rows = [[s.framework, f"{s.shim * 1000:.1f}", f"{s.hand * 1000:.1f}", f"{s.ratio:.2f}", f"{s.max_loss_gap:.1e}",
@@ -78,9 +99,19 @@ def training_table(speeds: list[Speed]) -> str:
 
 
 def targets(clean: Build, rebuilds: dict[str, tuple[Edit | None, Build]], naive: Baseline,
-            speeds: list[Speed], cores: int) -> list[Target]:
-    """Check every target of issue 7."""
+            speeds: list[Speed], cores: int, doubled: Doubled) -> list[Target]:
+    """Check every target of issues 7 and 10."""
     found = []
+    peak = clean.peak_rss / 2 ** 30
+    found.append(Target(
+        f"peak memory of the clean build < {PEAK_MEMORY_GB:.0f} GB (on 2 workers; here {cores})",
+        f"{peak:.2f} GB", peak < PEAK_MEMORY_GB))
+    growth = doubled.execute.peak_rss / clean.execute.peak_rss
+    found.append(Target(
+        f"peak memory does not grow with the notebooks: twice over <= {TWICE_OVER_GROWTH} x",
+        f"{doubled.execute.peak_rss / 2 ** 30:.2f} GB for {doubled.notebooks} / "
+        f"{clean.execute.peak_rss / 2 ** 30:.2f} GB for {len(clean.executed)} = {growth:.2f}",
+        growth <= TWICE_OVER_GROWTH))
     noop = rebuilds["no-op rebuild"][1]
     share = noop.wall / clean.wall
     found.append(Target(

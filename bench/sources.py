@@ -13,8 +13,10 @@ from pathlib import Path
 
 import yaml
 
-#: The frameworks every chapter is written for.
-FRAMEWORKS = ("mxnet", "pytorch", "tensorflow")
+from bookbuild.frameworks import FRAMEWORKS as REGISTRY
+
+#: The frameworks every chapter is written for (the names of the build's registry).
+FRAMEWORKS = REGISTRY.names
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})\{code-cell\}")
 _SHIM_IMPORT = re.compile(r"^\s*(from\s+d2l_shim[\s.]|import\s+d2l_shim\b)", re.MULTILINE)

@@ -35,7 +35,7 @@ def _shim_run(d2l, trainer, make_states, lr, momentum, data_iter, feature_dim):
 
 def measure(framework: str, repeats: int) -> dict:
     """Time the shim and the hand-written loop on every setting in ``framework``."""
-    from bookbuild.execute import KERNEL_ENV
+    from bookbuild.pipeline.kernel import KERNEL_ENV
 
     os.environ.update(KERNEL_ENV)
     os.environ.setdefault("MPLBACKEND", "Agg")

@@ -48,6 +48,6 @@ def run(root: Path, env: dict[str, str], log: Path, repeats: int) -> list[Speed]
     for framework in FRAMEWORKS:
         result = measure.run([python(), "-m", "bench.train_worker", framework, "--repeats", str(repeats)],
                              root, env, log)
-        speeds.append(_summarize(json.loads(result.output.strip().splitlines()[-1]),
+        speeds.append(_summarize(json.loads(result.stdout.strip().splitlines()[-1]),
                                  result.others_cpu / result.wall))
     return speeds

@@ -15,12 +15,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from d2l_shim.data import AIRFOIL_FILE as DATA_FILE
+from d2l_shim.environment import DATA_DIR_VARIABLE
+
 #: The repository this package lives in.
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-#: The variable naming the directory that holds the airfoil data (see ``d2l_shim.data``).
-DATA_DIR_VARIABLE = "D2L_DATA_DIR"
-DATA_FILE = "airfoil_self_noise.dat"
 
 
 class WorkspaceError(RuntimeError):
@@ -87,3 +86,17 @@ def python() -> str:
 def tool(name: str) -> Path:
     """A console script installed beside the environment's Python, e.g. ``jupyter-book``."""
     return Path(sys.executable).parent / name
+
+
+def double_chapters(root: Path, chapters: list[Path]) -> list[Path]:
+    """Copy each chapter to ``<name>_again.md`` beside it; return originals and copies, in order.
+
+    A build of the returned list executes every notebook twice over, under other names, as a
+    book twice as large would.
+    """
+    copies = []
+    for path in chapters:
+        copy = path.with_name(f"{path.stem}_again{path.suffix}")
+        shutil.copy2(path, copy)
+        copies.append(copy)
+    return [*chapters, *copies]

@@ -1,7 +1,7 @@
-"""``python -m bookbuild``: see :mod:`bookbuild.cli`."""
+"""``python -m bookbuild``: see :mod:`bookbuild.pipeline.cli`."""
 
 import sys
 
-from .cli import main
+from .pipeline.cli import main
 
 sys.exit(main())

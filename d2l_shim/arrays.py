@@ -1,7 +1,7 @@
 """Backend-free conversion of tensors to NumPy.
 
 The plotting code, the 2-D experiments and the data-set loss all need plain
-NumPy values whatever framework produced them. :func:`numpy` recognises the
+NumPy values whatever framework produced them. :func:`to_numpy` recognises the
 three frameworks' tensors by the method each one offers, so this module
 imports no framework.
 """
@@ -9,7 +9,7 @@ imports no framework.
 import numpy as np
 
 
-def numpy(x):
+def to_numpy(x):
     """Return ``x`` as a NumPy array.
 
     Accepts an MXNet ``np.ndarray`` (via ``asnumpy``), a PyTorch tensor (via
@@ -23,7 +23,7 @@ def numpy(x):
     if hasattr(x, "numpy") and not isinstance(x, np.ndarray):
         return x.numpy()
     if isinstance(x, (list, tuple)):
-        return np.asarray([numpy(item) for item in x])
+        return np.asarray([to_numpy(item) for item in x])
     return np.asarray(x)
 
 
@@ -33,7 +33,7 @@ def scalar(x):
     ``x`` may be a Python number or a one-element array or tensor of any
     backend; anything holding more or fewer than one number is refused.
     """
-    values = numpy(x)
+    values = to_numpy(x)
     if values.size != 1:
         raise ValueError(
             f"expected a single number, got an array of shape {values.shape}")

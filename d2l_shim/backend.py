@@ -18,7 +18,7 @@ import inspect
 import numpy as np
 
 from d2l_shim import data, plotting, rng, training, twod
-from d2l_shim.arrays import numpy
+from d2l_shim.arrays import to_numpy
 from d2l_shim.timer import Timer
 
 
@@ -69,7 +69,7 @@ class Backend(abc.ABC):
 
         Floating-point values become float32 and integers int64, in every backend.
         """
-        values = numpy(data)
+        values = to_numpy(data)
         if values.dtype.kind == "f":
             values = values.astype(np.float32)
         elif values.dtype.kind in "iu":
@@ -116,7 +116,7 @@ SHARED_API = {
     "set_figsize": plotting.set_figsize,
     "set_axes": plotting.set_axes,
     "plot": plotting.plot,
-    "numpy": numpy,
+    "numpy": to_numpy,
     "seed": rng.seed,
     "train_2d": twod.train_2d,
     "show_trace_2d": twod.show_trace_2d,

@@ -26,14 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from d2l_shim.checks import check_int
+from d2l_shim.environment import DATA_DIR_VARIABLE
 
 AIRFOIL_URL = "http://d2l-data.s3-accelerate.amazonaws.com/airfoil_self_noise.dat"
 AIRFOIL_SHA1 = "76e5be1548fd8222e5074cf0faae75edff8cf93f"
 AIRFOIL_FILE = "airfoil_self_noise.dat"
 #: Number of examples in the airfoil data set.
 AIRFOIL_ROWS = 1503
-#: Environment variable naming a directory that is searched before the cache.
-DATA_DIR_VARIABLE = "D2L_DATA_DIR"
 
 
 class DataUnavailableError(OSError):

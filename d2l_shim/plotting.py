@@ -17,7 +17,8 @@ import sys
 
 from matplotlib import pyplot as plt
 
-from d2l_shim.arrays import numpy, scalar
+from d2l_shim.arrays import scalar, to_numpy
+from d2l_shim.environment import LIVE_PLOTS_VARIABLE
 
 #: Salt for the ids inside SVG files, fixed so that the same figure always
 #: gives the same SVG text.
@@ -46,7 +47,7 @@ def live_plots():
     True inside a Jupyter kernel unless the environment variable
     ``D2L_LIVE_PLOTS`` is ``0``.
     """
-    return os.environ.get("D2L_LIVE_PLOTS", "1") != "0" and _in_kernel()
+    return os.environ.get(LIVE_PLOTS_VARIABLE, "1") != "0" and _in_kernel()
 
 
 def use_svg_display():
@@ -92,10 +93,10 @@ def _as_series(data):
     a 2-D array are several.
     """
     if isinstance(data, (list, tuple)):
-        if len(data) and numpy(data[0]).ndim > 0:
-            return [numpy(curve) for curve in data]
-        return [numpy(data)]
-    values = numpy(data)
+        if len(data) and to_numpy(data[0]).ndim > 0:
+            return [to_numpy(curve) for curve in data]
+        return [to_numpy(data)]
+    values = to_numpy(data)
     return [values] if values.ndim <= 1 else list(values)
 
 

@@ -9,7 +9,7 @@ from the same weights and see the same epoch orders.
 
 import numpy as np
 
-from d2l_shim.arrays import numpy
+from d2l_shim.arrays import to_numpy
 from d2l_shim.checks import check_hyperparams, check_int, check_states
 from d2l_shim.data import DataIter
 from d2l_shim.plotting import Animator
@@ -23,7 +23,7 @@ def evaluate_loss(net, data_iter, loss):
     """Return the mean of ``loss(net(X), y)`` over all examples of ``data_iter``, as a float."""
     total, count = 0.0, 0
     for X, y in data_iter:
-        values = numpy(loss(net(X), y))
+        values = to_numpy(loss(net(X), y))
         total += float(values.sum(dtype=np.float64))
         count += values.size
     return total / count
@@ -92,9 +92,11 @@ def _fit(net, step, loss, data_iter, num_epochs):
     animator = Animator(xlabel='epoch', ylabel='loss',
                         xlim=[0, num_epochs], ylim=[0.22, 0.35])
     everything = data_iter.whole()
+    losses = []
 
     def record(n):
-        animator.add(n / data_iter.num_examples, evaluate_loss(net, everything, loss))
+        losses.append(evaluate_loss(net, everything, loss))
+        animator.add(n / data_iter.num_examples, losses[-1])
 
     n, timer = 0, Timer()
     for _ in range(num_epochs):
@@ -108,7 +110,6 @@ def _fit(net, step, loss, data_iter, num_epochs):
     timer.stop()
     if n % RECORD_EVERY:
         record(n)
-    losses = list(animator.Y[0])
     print(f'loss: {losses[-1]:.3f}, {timer.sum() / num_epochs:.3f} sec/epoch')
     animator.show()
     return timer.cumsum()[:len(losses)], losses

@@ -8,7 +8,7 @@ same too.
 
 import numpy as np
 
-from d2l_shim.arrays import numpy, scalar
+from d2l_shim.arrays import scalar, to_numpy
 from d2l_shim.checks import check_int
 from d2l_shim.plotting import plt, set_figsize
 
@@ -82,6 +82,6 @@ def show_trace_2d(f, results):
     x1, x2 = zip(*[(scalar(a), scalar(b)) for a, b in results])
     plt.plot(x1, x2, '-o', color='#ff7f0e')
     grid_x1, grid_x2 = contour_grid(x1, x2)
-    plt.contour(grid_x1, grid_x2, numpy(f(grid_x1, grid_x2)), colors='#1f77b4')
+    plt.contour(grid_x1, grid_x2, to_numpy(f(grid_x1, grid_x2)), colors='#1f77b4')
     plt.xlabel('x1')
     plt.ylabel('x2')

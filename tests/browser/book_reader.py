@@ -19,6 +19,8 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from bookbuild.frameworks import FRAMEWORKS as REGISTRY
+
 #: Hosts that count as the book's own.
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
@@ -28,8 +30,8 @@ OTHER_CHAPTER = "chapters/minibatch_sgd.html"
 CHAPTERS = (MOMENTUM, OTHER_CHAPTER)
 
 #: The sync ids and the label texts of a framework tab group, in page order.
-FRAMEWORKS = ("mxnet", "pytorch", "tensorflow")
-LABELS = ("MXNet", "PyTorch", "TensorFlow")
+FRAMEWORKS = REGISTRY.names
+LABELS = tuple(REGISTRY.labels.values())
 
 #: One entry per sphinx-design tab set: its labels' sync group, sync id and text.
 TAB_GROUPS_JS = """() => Array.from(document.querySelectorAll('.sd-tab-set')).map(set =>

@@ -6,14 +6,14 @@ import re
 
 import nbformat
 import pytest
-from book_reader import CHAPTERS, FRAMEWORKS, LABELS
+from book_reader import CHAPTERS, FRAMEWORKS, LABELS, REGISTRY
 
 #: The text and absolute address of every notebook link on the page.
 NOTEBOOK_LINKS_JS = """() => Array.from(document.querySelectorAll('.bd-article a[href$=".ipynb"]'))
   .map(a => [a.textContent.trim(), a.href])"""
 
 #: Python packages a framework's code imports (directly or as the shim's backend module).
-PACKAGES = {"mxnet": "mxnet", "pytorch": "torch", "tensorflow": "tensorflow"}
+PACKAGES = {framework.name: framework.packages[0] for framework in REGISTRY}
 IMPORT = re.compile(
     r"^\s*(?:import|from)\s+(mxnet|torch|tensorflow)\b|^\s*from\s+d2l_shim\s+import\s+(mxnet|torch|tensorflow)\b",
     re.MULTILINE,

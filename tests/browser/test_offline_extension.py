@@ -1,4 +1,4 @@
-"""The pieces of ``bookbuild.offline``: fetching, verifying, extracting and serving MathJax,
+"""The pieces of ``bookbuild.sphinxext.offline``: fetching, verifying, extracting and serving MathJax,
 and keeping third-party assets off the pages."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 from sphinx.errors import ExtensionError
 
-from bookbuild import offline
+from bookbuild.sphinxext import offline
 
 
 def tarball(files: dict[str, bytes]) -> bytes:

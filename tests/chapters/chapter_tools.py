@@ -13,10 +13,12 @@ import ast
 import math
 from pathlib import Path
 
-from bookbuild.cache import DEFAULT_CACHE_DIR, Cache
-from bookbuild.execute import execute, plan
+from bookbuild.config import read_book_config
 from bookbuild.frameworks import FRAMEWORKS
-from bookbuild.split import read_chapter, split
+from bookbuild.pipeline.cache import Cache
+from bookbuild.pipeline.execute import execute
+from bookbuild.pipeline.plan import plan
+from bookbuild.pipeline.split import load_chapter, split
 
 #: The repository's root directory.
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +46,7 @@ class ChapterUnderTest:
 
     def cells(self):
         """Every cell of the chapter, Markdown and code, parsed as the book's pipeline parses it."""
-        return read_chapter(self.path).notebook.cells
+        return load_chapter(self.path).notebook.cells
 
     def code_cells(self, framework=None):
         """The chapter's code cells in source order, parsed as the book's pipeline parses them.
@@ -52,7 +54,7 @@ class ChapterUnderTest:
         With ``framework``, only those that framework runs (its tagged cells and the untagged
         ones); without, every code cell of the chapter, whatever its framework tags.
         """
-        chapter = read_chapter(self.path)
+        chapter = load_chapter(self.path)
         if framework is None:
             return chapter.code_cells()
         return [cell for cell in split(chapter)[framework].cells if cell.cell_type == "code"]
@@ -77,9 +79,11 @@ class ChapterUnderTest:
         Results come from the book's execution cache when it holds them, so this is fast after
         ``make html``; a module-scoped fixture should call it once.
         """
-        jobs = plan([read_chapter(self.path)], ROOT)
-        results = execute(jobs, Cache(ROOT / DEFAULT_CACHE_DIR), log=lambda message: None)
-        return {job.framework: results[job.key] for job in jobs}
+        jobs = plan([load_chapter(self.path)], ROOT)
+        cache = Cache(read_book_config(ROOT).cache_path(ROOT))
+        report = execute(jobs, cache, log=lambda message: None)
+        assert report.ok, f"{self.name} did not execute: {report.failed or report.not_run}"
+        return {job.framework: report.notebooks[job.key] for job in jobs}
 
 
 def python_source(source):
@@ -131,10 +135,10 @@ def assert_same_outputs_in_every_framework(notebooks, figures, keep=None, which=
     outputs are compared as :func:`normalized` gives them, SVG figures to the letter. Those
     cells must draw ``figures`` SVG figures; ``which`` names them in the message.
     """
-    assert sorted(notebooks) == sorted(FRAMEWORKS)
+    assert sorted(notebooks) == sorted(FRAMEWORKS.names)
     outputs = {fw: [normalized(cell.outputs) for cell in notebook.cells if keep is None or keep(cell)]
                for fw, notebook in notebooks.items()}
     drawn = [out for cell in outputs["mxnet"] for out in cell if "image/svg+xml" in out[1]]
     assert len(drawn) == figures, f"{which} should draw {figures} figures, not {len(drawn)}"
-    for fw in FRAMEWORKS[1:]:
+    for fw in FRAMEWORKS.names[1:]:
         assert outputs[fw] == outputs["mxnet"], f"{fw} differs from mxnet"

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from bookbuild.execute import KERNEL_ENV
+from bookbuild.pipeline.kernel import KERNEL_ENV
 from bookbuild.frameworks import FRAMEWORKS
 from d2l_shim.data import DataIter, airfoil_path, load_airfoil
 
@@ -108,8 +108,8 @@ def run_in_subprocess(framework):
 @pytest.fixture(scope="module")
 def losses():
     """{framework: {run: losses}} from the chapter's own training cells."""
-    with ThreadPoolExecutor(max_workers=len(FRAMEWORKS)) as pool:
-        return dict(zip(FRAMEWORKS, pool.map(run_in_subprocess, FRAMEWORKS)))
+    with ThreadPoolExecutor(max_workers=len(FRAMEWORKS.names)) as pool:
+        return dict(zip(FRAMEWORKS.names, pool.map(run_in_subprocess, FRAMEWORKS.names)))
 
 
 @pytest.fixture(scope="module")
@@ -304,7 +304,7 @@ def test_gradient_descent_converges_at_0_9_and_diverges_at_1(airfoil):
 
 def test_every_framework_gives_the_same_losses(losses):
     for run in losses["mxnet"]:
-        curves_of_run = [np.array(losses[fw][run]) for fw in FRAMEWORKS]
+        curves_of_run = [np.array(losses[fw][run]) for fw in FRAMEWORKS.names]
         assert all(len(curve) == len(curves_of_run[0]) for curve in curves_of_run), run
         spread = np.max(np.ptp(np.stack(curves_of_run), axis=0))
         assert spread <= PARITY, (run, spread)
@@ -387,7 +387,7 @@ def test_small_minibatches_reach_in_about_one_epoch_what_gd_reaches_in_ten(curve
 
 
 def test_concise_training_is_the_scratch_update(losses, curves):
-    for fw in FRAMEWORKS:
+    for fw in FRAMEWORKS.names:
         gap = np.max(np.abs(np.array(losses[fw]["concise_res"]) - np.array(losses[fw]["scratch_as_concise"])))
         assert gap <= PARITY, (fw, gap)
     quoted("the curve is the one that `train_sgd(0.01, 10)` draws")
@@ -432,13 +432,13 @@ def visible_outputs(cell):
 
 def test_every_output_that_does_not_measure_time_is_the_same_in_every_framework(notebooks):
     cells = {fw: notebook.cells for fw, notebook in notebooks.items()}
-    assert sorted(cells) == sorted(FRAMEWORKS)
+    assert sorted(cells) == sorted(FRAMEWORKS.names)
     assert len({len(c) for c in cells.values()}) == 1, "the same number of code cells in each framework"
     figures = 0
     for index, reference in enumerate(cells["mxnet"]):
         timing = any(snippet in reference.source for snippet in TIMING_CELLS)
         stdout, svgs = visible_outputs(reference)
-        for fw in FRAMEWORKS[1:]:
+        for fw in FRAMEWORKS.names[1:]:
             other_stdout, other_svgs = visible_outputs(cells[fw][index])
             assert len(other_svgs) == len(svgs), (fw, index)
             if not timing:

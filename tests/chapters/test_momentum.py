@@ -23,7 +23,7 @@ import sys
 import numpy as np
 import pytest
 
-from bookbuild.execute import KERNEL_ENV
+from bookbuild.pipeline.kernel import KERNEL_ENV
 from bookbuild.frameworks import FRAMEWORKS, framework_tags
 from d2l_shim.twod import train_2d
 
@@ -231,7 +231,9 @@ def test_quoted_sums_of_the_forty_weights_shown():
     quoted("already add up to more than 9.8 of it")
     assert sum_40[0.6] == pytest.approx(2.5, abs=1e-6)
     quoted("$1 / (1 - 0.6) = 2.5$")
-    assert 0.6 ** 10 < 0.01
+    [weights] = cells_containing("beta ** tau")
+    assert 0.6 in literal_assignments(weights)["betas"]
+    assert 0.6 ** 10 < 0.01 < 0.6 ** 8, "the weights of beta = 0.6 fall below 1% at about ten steps"
     quoted("negligible after about ten steps")
 
 
@@ -264,7 +266,7 @@ def training_cells(fw):
         if cell.cell_type == "markdown":
             heading = re.findall(r"^## (.+)$", cell.source, flags=re.M)
             section = heading[-1] if heading else section
-        elif fw in (framework_tags(cell) or FRAMEWORKS):
+        elif fw in (framework_tags(cell) or FRAMEWORKS.names):
             if section == "Practical Experiments" or (not sources and framework_tags(cell)):
                 sources.append(python_source(cell.source))
     return sources
@@ -279,7 +281,7 @@ def losses():
     """
     env = dict(os.environ, MPLBACKEND="Agg", **KERNEL_ENV)
     processes = {}
-    for fw in FRAMEWORKS:
+    for fw in FRAMEWORKS.names:
         processes[fw] = subprocess.Popen(
             [sys.executable, "-c", RUNNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
@@ -332,13 +334,13 @@ def test_the_frameworks_optimizer_retraces_the_implementation_from_scratch(losse
 
 
 def test_every_framework_records_the_same_losses(losses):
-    for fw in FRAMEWORKS[1:]:
+    for fw in FRAMEWORKS.names[1:]:
         for run in TRAINING_RUNS:
             assert np.allclose(losses[fw][run], losses["mxnet"][run], rtol=0, atol=1e-6), (fw, run)
 
 
 def test_each_framework_prints_the_quoted_numbers(notebooks):
-    assert sorted(notebooks) == sorted(FRAMEWORKS)
+    assert sorted(notebooks) == sorted(FRAMEWORKS.names)
     ends = {"train_momentum(0.02, 0.5)": "0.245", "train_momentum(0.01, 0.9)": "0.249",
             "train_momentum(0.005, 0.9)": "0.245", "train_concise_ch11(": "0.245"}
     for claim in ("The run ends at a loss of 0.245", "the run ends at a loss of 0.249",
@@ -520,7 +522,14 @@ def test_without_momentum_the_region_is_zero_to_two():
         assert spectral_radius(0.0, eta_lam) < 1
     for eta_lam in np.linspace(2.01, 5, 100):
         assert spectral_radius(0.0, eta_lam) > 1
-    assert 2 + 2 * 0.99 == pytest.approx(2 * 1.99), "as beta approaches 1 the range almost doubles"
+    # As beta approaches 1 the range almost doubles: at beta = 0.99 the chapter's own matrix still
+    # contracts at eta * lambda = 3.95, nearly twice the limit 2 of gradient descent.
+    namespace = chapter_namespace()
+    radius = namespace["spectral_radius"]
+    assert radius(namespace["momentum_matrix"](0.99, 3.95, 1)) < 1
+    assert radius(namespace["momentum_matrix"](0.99, 3.99, 1)) > 1
+    assert radius(namespace["momentum_matrix"](0.0, 2.01, 1)) > 1
+    quoted("as $\\beta$ approaches 1 the range almost doubles")
 
 
 def test_complex_eigenvalues_have_modulus_sqrt_beta():
@@ -536,7 +545,12 @@ def test_complex_eigenvalues_have_modulus_sqrt_beta():
 def test_the_runs_on_the_map():
     assert spectral_radius(0.0, 0.6 * 4) == pytest.approx(1.4)
     assert round(spectral_radius(0.25, 0.6 * 4), 2) == 0.86
-    assert 0.6 * 4 < 2 + 2 * 0.25 == 2.5
+    # The run at eta = 0.6, beta = 0.25 sits just inside the boundary 2 + 2 beta = 2.5 of the
+    # steep direction (lambda = 4): a little further, at 2.5, the chapter's matrix no longer contracts.
+    namespace = chapter_namespace()
+    assert namespace["spectral_radius"](namespace["momentum_matrix"](0.25, 0.6, CURVATURES[1])) < 1
+    assert namespace["spectral_radius"](namespace["momentum_matrix"](0.25, 2.5 / CURVATURES[1], CURVATURES[1])) \
+        == pytest.approx(1.0)
     assert spectral_radius(0.5, 0.6 * 4) == pytest.approx(math.sqrt(0.5))
     assert spectral_radius(0.5, 0.6 * 0.2) == pytest.approx(math.sqrt(0.5))
     assert (1 + 0.5 - 2.4) ** 2 < 4 * 0.5 and (1 + 0.5 - 0.12) ** 2 < 4 * 0.5, "both are complex"

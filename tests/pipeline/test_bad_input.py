@@ -13,10 +13,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bookbuild.cache import Cache
+from bookbuild.pipeline.cache import Cache
 from d2l_shim.data import AIRFOIL_FILE, DATA_DIR_VARIABLE
 
-from .conftest import add_chapter, execute, execute_env
+from minibook import add_chapter, execute, execute_env
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,51 +8,55 @@ import time
 
 import nbformat
 
-from .conftest import execute, executed_names
+from minibook import execute, execute_report
 
 ALL = ["plain/mxnet", "plain/pytorch", "plain/tensorflow", "tabs/mxnet", "tabs/pytorch", "tabs/tensorflow"]
 
 
-def first_run(book):
-    result = execute(book)
+def executed_names(book, *args: str) -> list[str]:
+    """The chapter/framework names a successful run of the book's build executed."""
+    result, report = execute_report(book, *args)
     assert result.returncode == 0, result.stderr
-    assert executed_names(result) == ALL
-    return result
+    return sorted(report["executed"])
+
+
+def first_run(book):
+    assert executed_names(book) == ALL
 
 
 def test_second_run_executes_nothing(book):
     first_run(book)
-    result = execute(book)
+    result, report = execute_report(book)
     assert result.returncode == 0
-    assert executed_names(result) == []
-    assert result.stdout.count("cached") == len(ALL)
-    assert "0 notebook(s) written, 6 unchanged" in result.stdout
+    assert report["executed"] == {}
+    assert sorted(report["cached"]) == ALL
+    assert report["learner_notebooks"] == {"written": [], "unchanged": len(ALL)}
 
 
 def test_prose_edit_executes_nothing(book):
     first_run(book)
     chapter = book / "chapters/tabs.md"
     chapter.write_text(chapter.read_text().replace("Prose before any code", "Other words before the code"))
-    assert executed_names(execute(book)) == []
+    assert executed_names(book) == []
 
 
 def test_one_framework_cell_edit_executes_exactly_that_notebook(book):
     first_run(book)
     chapter = book / "chapters/tabs.md"
     chapter.write_text(chapter.read_text().replace('framework = "pytorch"', 'framework = "pytorch"  # edited'))
-    assert executed_names(execute(book)) == ["tabs/pytorch"]
+    assert executed_names(book) == ["tabs/pytorch"]
 
 
 def test_shim_edit_reexecutes_the_notebooks_that_import_it(book):
     first_run(book)
     (book / "d2l_shim/__init__.py").write_text('"""Edited stand-in."""\n')
-    assert executed_names(execute(book)) == ["tabs/mxnet", "tabs/pytorch", "tabs/tensorflow"]
+    assert executed_names(book) == ["tabs/mxnet", "tabs/pytorch", "tabs/tensorflow"]
 
 
 def test_requirements_edit_reexecutes_everything(book):
     first_run(book)
     (book / "requirements.txt").write_text("numpy==1.26.4\n")
-    assert executed_names(execute(book)) == ALL
+    assert executed_names(book) == ALL
 
 
 def test_interrupted_build_leaves_no_entry_a_later_build_trusts(book):
@@ -62,9 +66,9 @@ def test_interrupted_build_leaves_no_entry_a_later_build_trusts(book):
         [sys.executable, "-m", "bookbuild", "execute", "--jobs", "1"],
         cwd=book, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
-    for line in process.stdout:  # wait until a notebook has finished, so the cache is in use
-        if line.split()[:1] == ["executed"]:
-            break
+    deadline = time.monotonic() + 120  # wait until a notebook has finished, so the cache is in use
+    while not list(book.glob(".cache/executed/[!.]*.ipynb")) and time.monotonic() < deadline:
+        time.sleep(0.1)
     time.sleep(1.0)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
@@ -74,10 +78,10 @@ def test_interrupted_build_leaves_no_entry_a_later_build_trusts(book):
     for entry in entries:
         nbformat.validate(nbformat.read(entry, as_version=4))
     chapter.write_text(chapter.read_text().replace("time.sleep(60)", "print('resumed')"))
-    result = execute(book)
+    result, report = execute_report(book)
     assert result.returncode == 0, result.stderr
-    assert len(executed_names(result)) + result.stdout.count("cached") == len(ALL)
-    assert "plain/mxnet" in executed_names(result)
+    assert len(report["executed"]) + len(report["cached"]) == len(ALL)
+    assert "plain/mxnet" in report["executed"]
 
 
 def test_shim_edited_during_execution_is_not_cached(book):

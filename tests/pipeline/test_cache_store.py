@@ -5,8 +5,8 @@ import os
 import nbformat
 import pytest
 
-from bookbuild.cache import Cache, execution_key, imports_shim, write_atomic, write_if_changed
-from bookbuild.split import parse_chapter, split
+from bookbuild.pipeline.cache import Cache, execution_key, imports_shim, write_atomic, write_if_changed
+from bookbuild.pipeline.split import parse_chapter, split
 
 
 def notebook_of(*sources):

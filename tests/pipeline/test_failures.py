@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from .conftest import build_html, execute
+from minibook import execute
 
 RAISING = """
 ```{code-cell} ipython3
@@ -25,14 +25,6 @@ def test_raising_cell_fails_and_names_chapter_framework_and_cell(book):
     assert "ZeroDivisionError: division by zero" in result.stderr
     # a failed build writes no learner notebook
     assert list(book.glob("_build/notebooks/*/*.ipynb")) == []
-
-
-def test_build_refuses_a_chapter_that_was_not_executed(book):
-    result = build_html(book)
-    assert result.returncode != 0
-    assert "has not been executed for mxnet, pytorch, tensorflow" in result.stderr
-    assert "Chapter 'chapters/" in result.stderr
-    assert not (book / "_build/html/chapters/tabs.html").exists()
 
 
 def test_duplicate_chapter_names_are_refused(book):

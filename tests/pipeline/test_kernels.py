@@ -20,10 +20,10 @@ import psutil
 import pytest
 from nbclient.exceptions import CellTimeoutError
 
-from bookbuild.cache import Cache
-from bookbuild.execute import run_notebook
+from bookbuild.pipeline.cache import Cache
+from bookbuild.pipeline.execute import run_notebook
 
-from .conftest import add_chapter, execute_env
+from minibook import add_chapter, execute_env
 
 SLEEPER = """
 ```{code-cell} ipython3

@@ -8,10 +8,11 @@ from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
 from bookbuild.frameworks import FRAMEWORKS
-from bookbuild.notebooks import DEFAULT_NOTEBOOK_DIR, KERNEL_NAME
+from bookbuild.config import read_book_config
+from bookbuild.pipeline.kernel import KERNEL_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / DEFAULT_NOTEBOOK_DIR
+NOTEBOOKS = read_book_config(ROOT).notebook_path(ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def learner_notebooks():
 
 def test_every_chapter_has_a_notebook_per_framework(learner_notebooks):
     chapters = {path.stem for path in learner_notebooks}
-    for fw in FRAMEWORKS:
+    for fw in FRAMEWORKS.names:
         assert {p.stem for p in learner_notebooks if p.parent.name == fw} == chapters
 
 
@@ -31,7 +32,7 @@ def test_the_project_kernel_is_registered():
     assert KERNEL_NAME in KernelSpecManager().find_kernel_specs(), "run `make env` to register it"
 
 
-@pytest.mark.parametrize("framework", FRAMEWORKS)
+@pytest.mark.parametrize("framework", FRAMEWORKS.names)
 def test_a_downloaded_notebook_runs_all_in_the_registered_kernel(framework, tmp_path):
     notebook = nbformat.read(NOTEBOOKS / framework / "gd.ipynb", as_version=4)
     assert notebook.metadata.kernelspec.name == KERNEL_NAME

@@ -1,7 +1,7 @@
 """Splitting a chapter source into per-framework notebooks."""
 
 from bookbuild.frameworks import FRAMEWORKS, cell_frameworks
-from bookbuild.split import code_cell_indices, parse_chapter, split
+from bookbuild.pipeline.split import code_cell_indices, parse_chapter, split
 
 SOURCE = """\
 ---
@@ -38,7 +38,7 @@ def sources(notebook, cell_type="code"):
 
 def test_each_framework_gets_its_cells_and_the_untagged_ones():
     notebooks = split(parse_chapter(SOURCE))
-    assert set(notebooks) == set(FRAMEWORKS)
+    assert set(notebooks) == set(FRAMEWORKS.names)
     assert sources(notebooks["mxnet"]) == ['a = "mx"', "b = a"]
     assert sources(notebooks["pytorch"]) == ['a = "pt or tf"', "b = a"]
     assert sources(notebooks["tensorflow"]) == ['a = "pt or tf"', "b = a"]
@@ -52,7 +52,7 @@ def test_markdown_is_shared_by_every_framework():
 
 def test_tags_that_are_not_frameworks_do_not_restrict_a_cell():
     cell = {"metadata": {"tags": ["hide-input"]}}
-    assert cell_frameworks(cell) == FRAMEWORKS
+    assert cell_frameworks(cell) == FRAMEWORKS.names
     assert cell_frameworks({"metadata": {"tags": ["tensorflow", "mxnet"]}}) == ("mxnet", "tensorflow")
 
 

@@ -7,7 +7,9 @@ runner (``run_cells.py``) executes one framework's cells in order in one
 namespace, as a notebook kernel would, and records what they print and draw.
 """
 
-FRAMEWORKS = ("mxnet", "pytorch", "tensorflow")
+from bookbuild.frameworks import FRAMEWORKS as REGISTRY
+
+FRAMEWORKS = REGISTRY.names
 
 IMPORTS = {
     "mxnet": """

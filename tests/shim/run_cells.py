@@ -19,7 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from d2l_cells import cells  # noqa: E402
+from d2l_cells import REGISTRY, cells  # noqa: E402
 
 from matplotlib import pyplot as plt  # noqa: E402
 
@@ -29,7 +29,7 @@ RECORDED = ("result", "trace_gd_04", "trace_gd_06", "trace_momentum_05",
             "batch_shapes", "first_epoch", "second_epoch", "batch_type",
             "num_batches", "normal_draws", "helpers")
 
-FRAMEWORK_MODULES = ("mxnet", "torch", "tensorflow")
+FRAMEWORK_MODULES = REGISTRY.packages
 
 
 def figure_record(figure):

@@ -10,9 +10,10 @@ from contextlib import redirect_stdout
 import numpy as np
 import pytest
 
-from d2l_cells import FRAMEWORKS
+from d2l_cells import FRAMEWORKS, REGISTRY
 from d2l_shim import arrays, backend, checks, data, plotting, rng, timer, training, twod
 from d2l_shim.plotting import plt
+from minibook.numpy_backend import NumpyBackend
 
 SHARED_MODULES = [backend, arrays, checks, data, plotting, rng, timer, training, twod]
 #: The names a chapter written for the original library may call.
@@ -20,38 +21,7 @@ API = {"plt", "use_svg_display", "set_figsize", "set_axes", "plot", "Animator", 
        "numpy", "arange", "zeros", "ones", "tensor", "reshape", "normal", "matmul", "float32",
        "seed", "train_2d", "show_trace_2d", "get_data_ch11", "linreg", "squared_loss",
        "evaluate_loss", "train_ch11", "train_concise_ch11"}
-FRAMEWORK_MODULES = {"mxnet": "mxnet", "pytorch": "torch", "tensorflow": "tensorflow"}
-
-
-class NumpyBackend(backend.Backend):
-    """A backend whose tensors are NumPy arrays (enough to exercise the shared code)."""
-
-    float32 = np.float32
-
-    def from_numpy(self, array):
-        return array.copy()
-
-    def reshape(self, x, shape):
-        return np.reshape(x, shape)
-
-    def matmul(self, a, b):
-        return a @ b
-
-    def scratch_model(self, trainer_fn, states, hyperparams, w0):
-        params = [w0.astype(np.float64), np.zeros(1)]
-
-        def net(X):
-            return X @ params[0] + params[1]
-
-        def step(X, y):
-            error = net(X) - y.reshape(-1, 1)
-            grads = [X.T @ error / len(y), error.mean(axis=0)]
-            trainer_fn(params, grads, states, hyperparams)
-
-        return net, step
-
-    def concise_model(self, trainer, hyperparams, w0):
-        return None, None
+FRAMEWORK_MODULES = {framework.name: framework.packages[0] for framework in REGISTRY}
 
 
 @pytest.fixture(scope="module")

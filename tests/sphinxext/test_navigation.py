@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import add_chapter, build_html, copy_book, execute
+from minibook import add_chapter, build_html, copy_book, execute
 
 
 def build(root: Path) -> None:

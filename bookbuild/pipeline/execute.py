@@ -1,4 +1,4 @@
-"""Stage 2: execute per-framework notebooks in fresh kernels, concurrently, through the cache.
+"""Execute per-framework notebooks in fresh kernels, concurrently, through the cache.
 
 One process drives every kernel: each notebook gets a kernel of its own, which is shut
 down when the notebook ends, however it ends (finished, failed, timed out, interrupted).
@@ -20,33 +20,20 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from ipykernel.kernelspec import get_kernel_dict
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from .cache import Cache, environment_digest, execution_key, shim_digest
-from .split import Chapter, code_cell_indices, split
-
-#: Environment of every kernel: batch plotting in the shim, reproducible SVG metadata, and
-#: none of TensorFlow's start-up logging on the pages (its oneDNN notice is printed before
-#: its log level applies, so oneDNN's custom operations are switched off instead).
-KERNEL_ENV = {
-    "D2L_LIVE_PLOTS": "0",
-    "SOURCE_DATE_EPOCH": "0",
-    "PYTHONHASHSEED": "0",
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-    "TF_ENABLE_ONEDNN_OPTS": "0",
-}
-
-#: Seconds one cell may run before the build gives up on it (``--timeout``).
-CELL_TIMEOUT = 1200
+from ..config import BookConfig
+from .cache import Cache, shim_digest
+from .kernel import KERNEL_ENV, ProjectKernels
+from .plan import Job
+from .split import code_cell_indices
 
 #: Seconds a kernel may take to start.
 STARTUP_TIMEOUT = 120
@@ -57,22 +44,6 @@ INTERRUPTED_STATUS = 130
 
 class ExecutionFailed(Exception):
     """A notebook did not run to the end; the message names chapter, framework and cell."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """One chapter in one framework."""
-
-    chapter: Chapter
-    framework: str
-    notebook: nbformat.NotebookNode
-    key: str
-    root: Path
-    shim: str
-
-    @property
-    def name(self) -> str:
-        return f"{self.chapter.name}/{self.framework}"
 
 
 @dataclass
@@ -106,28 +77,6 @@ class ExecutionReport:
         }
 
 
-def plan(chapters: Iterable[Chapter], root: Path) -> list[Job]:
-    """The jobs for ``chapters``: each chapter's per-framework notebooks and their keys.
-
-    Frameworks without a single code cell in a chapter get no job.
-    """
-    shim, environment = shim_digest(root), environment_digest(root, KERNEL_ENV)
-    jobs = []
-    for chapter in chapters:
-        for fw, notebook in split(chapter).items():
-            if any(cell.cell_type == "code" for cell in notebook.cells):
-                key = execution_key(notebook, fw, shim, environment)
-                jobs.append(Job(chapter, fw, notebook, key, root, shim))
-    return jobs
-
-
-class _ProjectKernels(KernelSpecManager):
-    """Kernel specs that always start this process's Python, whatever is installed elsewhere."""
-
-    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-        return KernelSpec(resource_dir="", **get_kernel_dict())
-
-
 class _LiveKernels:
     """The kernels running now, so that a second Ctrl-C can kill them without waiting."""
 
@@ -149,7 +98,7 @@ class _LiveKernels:
 async def run_notebook(
     notebook: nbformat.NotebookNode,
     cwd: Path,
-    timeout: int = CELL_TIMEOUT,
+    timeout: int = BookConfig.timeout,
     live: _LiveKernels | None = None,
 ) -> nbformat.NotebookNode:
     """Execute the code cells of ``notebook`` top to bottom in a fresh kernel.
@@ -164,7 +113,7 @@ async def run_notebook(
         cells=[cell for cell in notebook.cells if cell.cell_type == "code"],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
     )
-    manager = AsyncKernelManager(kernel_spec_manager=_ProjectKernels(), kernel_name="python3")
+    manager = AsyncKernelManager(kernel_spec_manager=ProjectKernels(), kernel_name="python3")
     client = NotebookClient(
         code, km=manager, timeout=timeout, startup_timeout=STARTUP_TIMEOUT,
         record_timing=False, resources={"metadata": {"path": str(cwd)}},
@@ -257,7 +206,7 @@ def execute(
     cache: Cache,
     workers: int | None = None,
     log: Callable[[str], None] = functools.partial(print, flush=True),
-    timeout: int = CELL_TIMEOUT,
+    timeout: int = BookConfig.timeout,
 ) -> ExecutionReport:
     """Execute the jobs that the cache does not hold; report what ran, came cached or failed.
 

@@ -1,4 +1,4 @@
-"""Stage 1: read a chapter source and split it into one notebook per framework."""
+"""Read a chapter source and split it into one notebook per framework."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 from myst_nb.core.read import read_myst_markdown_notebook
 
-from .frameworks import FRAMEWORKS, cell_frameworks, lookalike_tag
+from ..frameworks import FRAMEWORKS, cell_frameworks, lookalike_tag
 
 
 class ChapterError(ValueError):
@@ -77,12 +77,12 @@ def _check_tags(chapter: Chapter) -> None:
                 line = source_map[position] if position < len(source_map) else "?"
                 raise ChapterError(
                     f"{chapter.path}, line {line}: the code cell tag {tag!r} is not a framework "
-                    f"(did you mean {meant!r}?); the framework tags are {', '.join(FRAMEWORKS)}, "
+                    f"(did you mean {meant!r}?); the framework tags are {', '.join(FRAMEWORKS.names)}, "
                     "and a cell without any of them belongs to every framework."
                 )
 
 
-def read_chapter(path: Path | str) -> Chapter:
+def load_chapter(path: Path | str) -> Chapter:
     """Read and parse the chapter source at ``path`` (UTF-8 text)."""
     path = Path(path)
     data = path.read_bytes()
@@ -106,7 +106,7 @@ def split(chapter: Chapter) -> dict[str, nbformat.NotebookNode]:
     the same in every framework.
     """
     notebooks = {}
-    for fw in FRAMEWORKS:
+    for fw in FRAMEWORKS.names:
         cells = [
             copy.deepcopy(cell)
             for cell in chapter.notebook.cells

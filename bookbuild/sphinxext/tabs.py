@@ -1,4 +1,4 @@
-"""Stage 5: turn the merged notebook's cell groups into synchronised framework tab sets.
+"""Turn the merged notebook's cell groups into synchronised framework tab sets.
 
 MyST-NB renders every code cell as a container node that keeps the cell's metadata.
 This transform replaces each run of cells that share a ``bookbuild`` group with a
@@ -15,7 +15,7 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 from sphinx_design.shared import create_component
 
-from .frameworks import FRAMEWORKS, LABELS, SYNC_GROUP
+from ..frameworks import FRAMEWORKS, SYNC_GROUP
 from .merge import METADATA_KEY
 
 
@@ -28,13 +28,13 @@ def _group_of(node: nodes.Node):
 def framework_tab_set(cells_by_framework: dict[str, list[nodes.Node]]) -> nodes.container:
     """A sphinx-design tab set with one tab per framework holding its cells."""
     items = []
-    for fw in FRAMEWORKS:
+    for framework in FRAMEWORKS:
         label = nodes.rubric(
-            LABELS[fw], "", nodes.Text(LABELS[fw]),
-            classes=["sd-tab-label"], sync_group=SYNC_GROUP, sync_id=fw,
+            framework.label, "", nodes.Text(framework.label),
+            classes=["sd-tab-label"], sync_group=SYNC_GROUP, sync_id=framework.name,
         )
-        cells = cells_by_framework.get(fw) or [
-            nodes.paragraph("", "", nodes.emphasis("", f"This step has no {LABELS[fw]} code."),
+        cells = cells_by_framework.get(framework.name) or [
+            nodes.paragraph("", "", nodes.emphasis("", f"This step has no {framework.label} code."),
                             classes=["d2l-no-framework"])
         ]
         content = create_component("tab-content", classes=["sd-tab-content"], children=cells)

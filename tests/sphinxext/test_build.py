@@ -6,7 +6,10 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from bookbuild.frameworks import FRAMEWORKS, LABELS
+from bookbuild.frameworks import FRAMEWORKS
+from bookbuild.pipeline.kernel import KERNEL_NAME
+
+LABELS = FRAMEWORKS.labels
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +39,8 @@ def test_every_tab_is_in_the_framework_sync_group_in_book_order(page):
     for tab_set in tab_sets(page):
         labels = tab_set.find_all("label", recursive=False)
         assert [label["data-sync-group"] for label in labels] == ["framework"] * 3
-        assert [label["data-sync-id"] for label in labels] == list(FRAMEWORKS)
-        assert [label.get_text(strip=True) for label in labels] == [LABELS[fw] for fw in FRAMEWORKS]
+        assert [label["data-sync-id"] for label in labels] == list(FRAMEWORKS.names)
+        assert [label.get_text(strip=True) for label in labels] == [LABELS[fw] for fw in FRAMEWORKS.names]
 
 
 def test_each_tab_holds_its_frameworks_code_and_output(page):
@@ -48,7 +51,7 @@ def test_each_tab_holds_its_frameworks_code_and_output(page):
     assert "only in tensorflow" not in tabs(first)[0][2].get_text()
     for fw, _, content in tabs(untagged):
         assert f"running under {fw}" in content.get_text()
-        assert all(f"running under {other}" not in content.get_text() for other in FRAMEWORKS if other != fw)
+        assert all(f"running under {other}" not in content.get_text() for other in FRAMEWORKS.names if other != fw)
 
 
 def test_missing_framework_gets_a_note_in_its_own_tab(page):
@@ -73,19 +76,19 @@ def test_math_is_kept_for_mathjax_and_no_error_output(page):
 
 def test_pages_link_to_their_three_executed_notebooks(built_book, page):
     links = page.select("p.d2l-notebook-downloads a.download")
-    assert [a.get_text(strip=True) for a in links] == [LABELS[fw] for fw in FRAMEWORKS]
-    for fw, link in zip(FRAMEWORKS, links):
+    assert [a.get_text(strip=True) for a in links] == [LABELS[fw] for fw in FRAMEWORKS.names]
+    for fw, link in zip(FRAMEWORKS.names, links):
         path = built_book / "_build/html/chapters" / link["href"]
         notebook = nbformat.read(path, as_version=4)
         nbformat.validate(notebook)
-        assert notebook.metadata.kernelspec.name == "d2l-book"
+        assert notebook.metadata.kernelspec.name == KERNEL_NAME
         assert notebook.cells[0].cell_type == "markdown" and "Run All" in notebook.cells[0].source
         outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells])
         assert f"running under {fw}" in outputs
 
 
 def test_learner_notebooks_are_written_per_framework(built_book):
-    for fw in FRAMEWORKS:
+    for fw in FRAMEWORKS.names:
         notebook = nbformat.read(built_book / f"_build/notebooks/{fw}/tabs.ipynb", as_version=4)
         code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
         assert f'framework = "{fw}"' in code[0]

@@ -1,14 +1,13 @@
-"""Fixtures for the pipeline tests: a copy of the small test book, and ways to build it."""
+"""The small test book of the pipeline and extension tests, and ways to build a copy of it."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 TEMPLATE = Path(__file__).parent / "book"
 BIN = Path(sys.executable).parent
@@ -63,6 +62,12 @@ def execute(root: Path, *args: str, env: dict[str, str] | None = None) -> subpro
     )
 
 
+def execute_report(root: Path, *args: str, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, dict]:
+    """Run ``python -m bookbuild execute --json`` in ``root``; return the run and its report."""
+    result = execute(root, "--json", *args, env=env)
+    return result, json.loads(result.stdout)
+
+
 def build_html(root: Path) -> subprocess.CompletedProcess:
     """Run ``jupyter-book build`` in ``root`` the way ``make html`` does."""
     return subprocess.run(
@@ -71,23 +76,32 @@ def build_html(root: Path) -> subprocess.CompletedProcess:
     )
 
 
-def executed_names(result: subprocess.CompletedProcess) -> list[str]:
-    """The chapter/framework names the run reports as executed."""
-    return sorted(line.split()[1] for line in result.stdout.splitlines() if line.split()[:1] == ["executed"])
+#: The tests' directory, which holds this package (kernels need it on their path).
+TESTS_DIR = Path(__file__).resolve().parent.parent
+
+#: A cell of the test book's first tab group in the fourth framework.
+NUMPY_CELL = """
+```{code-cell} ipython3
+:tags: [numpy]
+import minibook.numpy_backend as d2l
+framework = "numpy"
+print(d2l.tensor([1.0, 2.0]).sum())
+```
+"""
 
 
-@pytest.fixture
-def book(tmp_path: Path) -> Path:
-    """A fresh, never executed copy of the test book."""
-    return copy_book(tmp_path / "book")
-
-
-@pytest.fixture(scope="module")
-def built_book(tmp_path_factory) -> Path:
-    """The test book, executed and built to HTML once for a module."""
-    root = copy_book(tmp_path_factory.mktemp("built") / "book")
-    result = execute(root)
-    assert result.returncode == 0, result.stderr
-    result = build_html(root)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+def build_four_framework_book(destination: Path) -> Path:
+    """Copy the test book, give its tab chapter NumPy cells, and build it with four frameworks."""
+    root = copy_book(destination)
+    chapter = root / "chapters/tabs.md"
+    text = chapter.read_text(encoding="utf-8")
+    anchor = "An untagged cell that prints"
+    chapter.write_text(text.replace(anchor, NUMPY_CELL + "\n" + anchor), encoding="utf-8")
+    env = execute_env(PYTHONPATH=os.pathsep.join(filter(None, [str(TESTS_DIR), os.environ.get("PYTHONPATH")])))
+    for stage in (["execute"], ["build", ".", "--warningiserror", "--keep-going"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "minibook.four_frameworks", *stage],
+            cwd=root, capture_output=True, text=True, timeout=600, env=env,
+        )
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return root

@@ -1,4 +1,4 @@
-"""Stage 4: merge a chapter's executed framework notebooks into the notebook of its page.
+"""Merge a chapter's executed framework notebooks into the notebook of its page.
 
 The merged notebook keeps the chapter's Markdown cells. Its code cells carry, in
 ``metadata["bookbuild"]``, the framework they show and the tab group they belong to:
@@ -19,8 +19,8 @@ from collections.abc import Mapping
 
 import nbformat
 
-from .frameworks import FRAMEWORKS, cell_frameworks, framework_tags
-from .split import Chapter, code_cell_indices
+from ..frameworks import FRAMEWORKS, cell_frameworks, framework_tags
+from ..pipeline.split import Chapter, code_cell_indices
 
 METADATA_KEY = "bookbuild"
 
@@ -57,7 +57,7 @@ def merge(chapter: Chapter, executed: Mapping[str, nbformat.NotebookNode]) -> nb
         nonlocal group, run
         if run:
             group += 1
-            for fw in FRAMEWORKS:
+            for fw in FRAMEWORKS.names:
                 for code_index, cell, position in run:
                     if fw in cell_frameworks(cell):
                         emit(_framework_cell(cell, ran[fw][code_index], fw, group), position)
@@ -76,7 +76,7 @@ def merge(chapter: Chapter, executed: Mapping[str, nbformat.NotebookNode]) -> nb
         flush_run()
         if any(ran[fw][code_index].outputs for fw in ran):
             group += 1
-            for fw in FRAMEWORKS:
+            for fw in FRAMEWORKS.names:
                 if fw in ran:
                     emit(_framework_cell(cell, ran[fw][code_index], fw, group), position)
         else:

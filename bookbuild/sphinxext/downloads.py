@@ -1,4 +1,4 @@
-"""Links from each chapter page to its three executed notebooks.
+"""Links from each chapter page to its executed notebook in each framework.
 
 The links are Sphinx download references, so Sphinx copies the notebooks into the built
 book, and it re-reads the page whenever a notebook changes: that is how a change in
@@ -14,8 +14,9 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
-from .frameworks import FRAMEWORKS, LABELS
-from .notebooks import notebook_path
+from ..config import from_mapping
+from ..frameworks import FRAMEWORKS
+from ..pipeline.learner import notebook_path
 
 
 def download_links(docname: str, notebooks: dict[str, str]) -> nodes.paragraph:
@@ -26,7 +27,7 @@ def download_links(docname: str, notebooks: dict[str, str]) -> nodes.paragraph:
         if position:
             paragraph += nodes.Text(" · ")
         paragraph += addnodes.download_reference(
-            "", "", nodes.inline("", LABELS[fw]),
+            "", "", nodes.inline("", FRAMEWORKS[fw].label),
             refdoc=docname, refdomain="", reftype="download", refexplicit=True,
             refwarn=True, reftarget="/" + target,
         )
@@ -39,11 +40,11 @@ class NotebookDownloads(SphinxTransform):
     default_priority = 510
 
     def apply(self, **kwargs) -> None:
-        notebook_dir = Path(self.app.srcdir) / self.config.bookbuild_notebook_dir
+        notebook_dir = from_mapping(self.config.bookbuild).notebook_path(Path(self.app.srcdir))
         name = Path(self.env.docname).name
         notebooks = {
             fw: os.path.relpath(notebook_path(notebook_dir, name, fw), self.app.srcdir)
-            for fw in FRAMEWORKS
+            for fw in FRAMEWORKS.names
             if notebook_path(notebook_dir, name, fw).exists()
         }
         title = next(iter(self.document.findall(nodes.title)), None)

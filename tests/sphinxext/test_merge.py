@@ -3,8 +3,8 @@
 import nbformat
 import pytest
 
-from bookbuild.merge import METADATA_KEY, merge
-from bookbuild.split import parse_chapter, split
+from bookbuild.sphinxext.merge import METADATA_KEY, merge
+from bookbuild.pipeline.split import parse_chapter, split
 
 SOURCE = """\
 # Page

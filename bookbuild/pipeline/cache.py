@@ -31,9 +31,6 @@ EXECUTOR_VERSION = 1
 
 SHIM_PACKAGE = "d2l_shim"
 
-#: Where the cache lives, relative to the book's root.
-DEFAULT_CACHE_DIR = ".cache/executed"
-
 
 def digest_files(paths: list[Path], root: Path) -> str:
     """SHA-256 over the relative names and contents of ``paths``."""

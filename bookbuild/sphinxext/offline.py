@@ -13,7 +13,7 @@ No page of the book asks any host but its own:
 * Any other script or stylesheet from another host stops the build with an error that
   names the page and the address.
 
-It also adds ``bookbuild/static/book.css``: figures readable in the dark theme and no
+It also adds ``bookbuild/sphinxext/static/book.css``: figures readable in the dark theme and no
 horizontal page scrolling on a phone.
 """
 

@@ -1,4 +1,4 @@
-"""Stage 3: the executed per-framework notebooks that learners download and run."""
+"""The executed per-framework notebooks that learners download and run."""
 
 from __future__ import annotations
 
@@ -7,16 +7,12 @@ from pathlib import Path
 
 import nbformat
 
+from d2l_shim.environment import DATA_DIR_VARIABLE
+
+from ..frameworks import FRAMEWORKS
 from .cache import write_if_changed
-from .frameworks import LABELS
+from .kernel import KERNEL_DISPLAY_NAME, KERNEL_NAME
 from .split import Chapter
-
-#: The Jupyter kernel that ``make env`` registers for the project's environment.
-KERNEL_NAME = "d2l-book"
-KERNEL_DISPLAY_NAME = "Python (d2l-book)"
-
-#: Where learner notebooks are written, relative to the book's root.
-DEFAULT_NOTEBOOK_DIR = "_build/notebooks"
 
 SETUP_TEXT = """\
 *This is the {label} edition of this chapter of the multi-backend optimization book,
@@ -26,7 +22,7 @@ executed, with its outputs.*
 `.venv` with MXNet, PyTorch and TensorFlow and registers the Jupyter kernel
 `{display}`), then open this notebook in Jupyter, choose that kernel and use
 *Run All*. The airfoil data set is downloaded on first use (its SHA-1 is checked); to
-use a copy you already have, set the environment variable `D2L_DATA_DIR` to the directory
+use a copy you already have, set the environment variable `{data_dir}` to the directory
 that holds `airfoil_self_noise.dat` before starting Jupyter.
 """
 
@@ -40,11 +36,12 @@ def learner_notebook(
     for cell, ran in zip(code_cells, executed.cells, strict=True):
         cell.outputs = copy.deepcopy(ran.outputs)
         cell.execution_count = ran.execution_count
-        tags = [tag for tag in cell.metadata.pop("tags", []) if tag not in LABELS]
+        tags = [tag for tag in cell.metadata.pop("tags", []) if tag not in FRAMEWORKS.names]
         if tags:
             cell.metadata["tags"] = tags
     setup = nbformat.v4.new_markdown_cell(
-        SETUP_TEXT.format(label=LABELS[framework], display=KERNEL_DISPLAY_NAME)
+        SETUP_TEXT.format(label=FRAMEWORKS[framework].label, display=KERNEL_DISPLAY_NAME,
+                          data_dir=DATA_DIR_VARIABLE)
     )
     setup["id"] = "setup"
     notebook.cells.insert(0, setup)

@@ -1,0 +1,121 @@
+"""Command line: ``python -m bookbuild execute [CHAPTER ...]`` and ``python -m bookbuild install-kernel``.
+
+``execute`` runs the stages before Sphinx: split each chapter per framework, execute what
+the cache lacks (concurrently, in fresh kernels), and write the learner notebooks. ``make
+html`` runs it, then ``jupyter-book build``. Its settings come from ``_config.yml`` (see
+:mod:`bookbuild.config`); ``--jobs`` and ``--timeout`` override them for one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import functools
+import json
+import sys
+import time
+from pathlib import Path
+
+from ..config import BookConfig, ConfigError, read_book_config
+from .cache import Cache
+from .execute import INTERRUPTED_STATUS, ExecutionReport, execute
+from .kernel import install_kernel
+from .learner import learner_notebook, prune_learner_notebooks, write_learner_notebook
+from .plan import plan
+from .split import ChapterError, load_chapter
+from .toc import toc_files
+
+
+def run_execute(
+    root: Path, sources: list[Path], config: BookConfig, workers: int | None, as_json: bool = False
+) -> int:
+    """Execute the chapters ``sources`` (default: every file in ``_toc.yml``) of the book at ``root``."""
+    try:
+        paths = sources or toc_files(root)
+    except (OSError, KeyError) as error:
+        print(f"bookbuild: cannot read the table of contents: {error}", file=sys.stderr)
+        return 2
+    try:
+        chapters = [load_chapter(path) for path in paths]
+    except (ChapterError, OSError) as error:
+        print(f"bookbuild: {error}", file=sys.stderr)
+        return 2
+    names = [chapter.name for chapter in chapters]
+    clashes = sorted({name for name in names if names.count(name) > 1})
+    if clashes:
+        print(f"bookbuild: chapter file names must be unique, and these repeat: {clashes}", file=sys.stderr)
+        return 2
+    jobs = plan(chapters, root)
+    # With --json, stdout carries the report alone; progress goes to stderr.
+    say = functools.partial(print, file=sys.stderr if as_json else sys.stdout, flush=True)
+    say(f"bookbuild: {len(chapters)} source(s), {len(jobs)} chapter x framework notebook(s)")
+    start = time.perf_counter()
+    report = execute(jobs, Cache(config.cache_path(root)), workers, log=say, timeout=config.timeout)
+    summary = report.summary()
+    status = 0
+    if report.interrupted:
+        say(f"bookbuild: interrupted; {_kept(report)}")
+        status = INTERRUPTED_STATUS
+    elif not report.ok:
+        failures = "\n".join(report.failed.values())
+        print(f"bookbuild: execution failed\n{failures}\n{_kept(report)}", file=sys.stderr)
+        status = 1
+    else:
+        notebook_dir = config.notebook_path(root)
+        written = [
+            job.name for job in jobs
+            if write_learner_notebook(
+                notebook_dir, job.chapter, job.framework,
+                learner_notebook(job.notebook, report.notebooks[job.key], job.framework),
+            )
+        ]
+        if not sources:  # the whole book: notebooks of chapters it no longer has go
+            prune_learner_notebooks(notebook_dir, [(job.chapter.name, job.framework) for job in jobs])
+        summary["learner_notebooks"] = {"written": written, "unchanged": len(jobs) - len(written)}
+        say(
+            f"bookbuild: done in {time.perf_counter() - start:.1f} s; "
+            f"{len(written)} notebook(s) written, {len(jobs) - len(written)} unchanged"
+        )
+    if as_json:
+        print(json.dumps(summary, indent=2))
+    return status
+
+
+def _kept(report: ExecutionReport) -> str:
+    """One line on what this run leaves in the cache."""
+    return (
+        f"kept {len(report.executed)} newly executed notebook(s) in the cache "
+        f"({len(report.cached)} were cached already, {len(report.not_run)} not run)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m bookbuild``."""
+    parser = argparse.ArgumentParser(prog="python -m bookbuild", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("execute", help="execute chapters (cached) and write learner notebooks")
+    run.add_argument("chapters", nargs="*", type=Path, help="chapter sources (default: all in _toc.yml)")
+    run.add_argument("--root", type=Path, default=Path.cwd(), help="the book's root (default: .)")
+    run.add_argument("-j", "--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
+    run.add_argument("--timeout", type=int, default=None,
+                     help="seconds a cell may run (default: bookbuild.timeout in _config.yml)")
+    run.add_argument("--json", action="store_true", help="print the execution report as JSON on stdout")
+    commands.add_parser("install-kernel", help="register this Python as the learners' Jupyter kernel")
+    args = parser.parse_args(argv)
+    if args.command == "install-kernel":
+        print(f"bookbuild: installed the kernel in {install_kernel()}")
+        return 0
+    if args.timeout is not None and args.timeout < 1:
+        parser.error(f"--timeout must be a positive number of seconds, got {args.timeout}")
+    if args.jobs is not None and args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, got {args.jobs}")
+    root = args.root.resolve()
+    try:
+        config = read_book_config(root)
+    except ConfigError as error:
+        print(f"bookbuild: {error}", file=sys.stderr)
+        return 2
+    if args.timeout is not None:
+        config = dataclasses.replace(config, timeout=args.timeout)
+    sources = [path.resolve() for path in args.chapters]
+    return run_execute(root, sources, config, args.jobs, args.json)

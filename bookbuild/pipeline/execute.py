@@ -19,8 +19,10 @@ import functools
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -226,8 +228,23 @@ def execute(
     if pending:
         workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
         log(f"  executing {len(pending)} notebook(s) on {workers} worker(s)")
-        asyncio.run(_execute_pending(pending, cache, workers, timeout, log, report))
+        run_coroutine(_execute_pending(pending, cache, workers, timeout, log, report))
     return report
+
+
+def run_coroutine(coroutine):
+    """Run ``coroutine`` to its end and return its result, from synchronous code.
+
+    When this thread already runs an event loop (a notebook, or a test session that drives a
+    browser), the coroutine gets a loop of its own in a thread of its own, without the
+    Ctrl-C handling that only the main thread can have.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 async def _execute_pending(
@@ -265,7 +282,8 @@ async def _execute_pending(
             report.executed[job.name] = seconds
             log(f"  executed  {job.name} in {seconds:.1f} s")
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    signals = (signal.SIGINT, signal.SIGTERM) if threading.current_thread() is threading.main_thread() else ()
+    for signum in signals:
         loop.add_signal_handler(signum, on_signal)
     tasks = [asyncio.ensure_future(run(job)) for job in pending]
     try:
@@ -274,7 +292,7 @@ async def _execute_pending(
         # Interrupted: the tasks' own clean-up shuts their kernels down; wait for it.
         await asyncio.gather(*tasks, return_exceptions=True)
     finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in signals:
             loop.remove_signal_handler(signum)
         done = set(report.executed) | set(report.failed)
         report.not_run = [job.name for job in pending if job.name not in done]

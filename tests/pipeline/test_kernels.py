@@ -7,7 +7,6 @@ found even after it was re-parented.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -21,7 +20,7 @@ import pytest
 from nbclient.exceptions import CellTimeoutError
 
 from bookbuild.pipeline.cache import Cache
-from bookbuild.pipeline.execute import run_notebook
+from bookbuild.pipeline.execute import run_coroutine, run_notebook
 
 from minibook import add_chapter, execute_env
 
@@ -71,7 +70,7 @@ def code_notebook(*sources: str) -> nbformat.NotebookNode:
 
 def test_kernel_is_shut_down_when_its_notebook_ends(tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
-    executed = asyncio.run(run_notebook(code_notebook("print(6 * 7)"), tmp_path))
+    executed = run_coroutine(run_notebook(code_notebook("print(6 * 7)"), tmp_path))
     assert executed.cells[0].outputs[0].text == "42\n"
     assert kernels_of(os.getpid()) == []
     assert list(tmp_path.glob("kernel-*.json")) == []
@@ -81,7 +80,7 @@ def test_timed_out_kernel_is_stopped_at_once(tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
     start = time.monotonic()
     with pytest.raises(CellTimeoutError) as raised:
-        asyncio.run(run_notebook(code_notebook("x = 1", "while True: pass"), tmp_path, timeout=2))
+        run_coroutine(run_notebook(code_notebook("x = 1", "while True: pass"), tmp_path, timeout=2))
     assert raised.value.cell_index == 1
     assert time.monotonic() - start < 60
     assert kernels_of(os.getpid()) == []

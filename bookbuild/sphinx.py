@@ -60,6 +60,7 @@ def setup(app: Sphinx) -> dict:
     """Register the extension with Sphinx."""
     app.setup_extension("sphinx_design")
     app.setup_extension("myst_nb")
+    app.setup_extension("bookbuild.explorer")
     app.add_config_value("bookbuild_cache_dir", DEFAULT_CACHE_DIR, "env")
     app.add_config_value("bookbuild_notebook_dir", DEFAULT_NOTEBOOK_DIR, "env")
     app.add_config_value("bookbuild_source_digest", _own_source_digest(), "env")

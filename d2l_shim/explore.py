@@ -156,8 +156,11 @@ def draw(eta, beta, steps=20, curvatures=CURVATURES, radius_map=None):
                          extent=(*MAP_ETA_LAM, *MAP_BETA))
     fig.colorbar(image, ax=right, extend='max', label='spectral radius')
     right.plot([2 + 2 * b for b in MAP_BETA], MAP_BETA, 'k--')
-    right.plot([eta * lam1], [beta], 'o', color='#ff7f0e', markeredgecolor='k', label='x1')
-    right.plot([eta * lam2], [beta], 's', color='#ff7f0e', markeredgecolor='k', label='x2')
+    # Not clipped, so a point on the edge (beta = 0) stays whole.
+    right.plot([eta * lam1], [beta], 'o', color='#ff7f0e', markeredgecolor='k', label='x1',
+               clip_on=False, zorder=3)
+    right.plot([eta * lam2], [beta], 's', color='#ff7f0e', markeredgecolor='k', label='x2',
+               clip_on=False, zorder=3)
     right.set_xlim(*MAP_ETA_LAM)
     right.set_xlabel(r'$\eta\lambda$')
     right.set_ylabel(r'$\beta$')

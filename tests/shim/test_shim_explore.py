@@ -165,3 +165,28 @@ def test_bad_settings_name_the_parameter_and_its_range(kwargs, words):
         explore.explore_momentum(**kwargs)
     for word in words:
         assert word in str(error.value)
+
+
+def test_in_a_jupyter_kernel_the_output_widget_holds_the_redrawn_figure():
+    """In a real kernel, moving a slider redraws into the Output widget.
+
+    The backend-free module is imported, to keep the kernel light; test_shim_api checks that
+    every backend module exports the same function.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in (
+        "%matplotlib inline\nfrom d2l_shim import explore\nexplorer = explore.explore_momentum()\nexplorer",
+        "explorer.widgets['eta'].value = 0.3\nprint(explorer.draws)",
+    )]
+    NotebookClient(notebook, kernel_name="python3", timeout=120, store_widget_state=True).execute()
+    shown, moved = notebook.cells
+    assert any("application/vnd.jupyter.widget-view+json" in out.get("data", {}) for out in shown.outputs)
+    assert moved.outputs[0].text.strip() == "2"
+    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    [output] = [model["state"]["outputs"] for model in state.values() if model["model_name"] == "OutputModel"]
+    text = "".join(out.get("text", "") for out in output)
+    assert "x1: eta*lambda = 0.06, spectral radius" in text  # eta = 0.3 now
+    assert any("image/svg+xml" in out.get("data", {}) for out in output)

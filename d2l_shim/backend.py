@@ -17,7 +17,7 @@ import inspect
 
 import numpy as np
 
-from d2l_shim import data, plotting, rng, training, twod
+from d2l_shim import data, explore, plotting, rng, training, twod
 from d2l_shim.arrays import to_numpy
 from d2l_shim.timer import Timer
 
@@ -121,6 +121,7 @@ SHARED_API = {
     "train_2d": twod.train_2d,
     "show_trace_2d": twod.show_trace_2d,
     "evaluate_loss": training.evaluate_loss,
+    "explore_momentum": explore.explore_momentum,
 }
 
 #: Classes that are the same in every backend.

@@ -10,7 +10,8 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
   been read, stops the build with one message that names them all;
 * adds the :mod:`~bookbuild.sphinxext.tabs`, :mod:`~bookbuild.sphinxext.downloads` and
   :mod:`~bookbuild.sphinxext.typography` transforms and the
-  :mod:`~bookbuild.sphinxext.navigation` handlers.
+  :mod:`~bookbuild.sphinxext.navigation` handlers, and the ``{momentum-explorer}`` directive
+  (:mod:`~bookbuild.sphinxext.explorer`).
 """
 
 from __future__ import annotations
@@ -108,4 +109,5 @@ def setup(app: Sphinx) -> dict:
     app.add_transform(NotebookDownloads)
     app.add_transform(KeepPunctuationWithMath)
     navigation.setup(app)
+    app.setup_extension("bookbuild.sphinxext.explorer")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,16 +11,16 @@ import numpy as np
 import pytest
 
 from d2l_cells import FRAMEWORKS, REGISTRY
-from d2l_shim import arrays, backend, checks, data, plotting, rng, timer, training, twod
+from d2l_shim import arrays, backend, checks, data, explore, plotting, rng, timer, training, twod
 from d2l_shim.plotting import plt
 from minibook.numpy_backend import NumpyBackend
 
-SHARED_MODULES = [backend, arrays, checks, data, plotting, rng, timer, training, twod]
+SHARED_MODULES = [backend, arrays, checks, data, explore, plotting, rng, timer, training, twod]
 #: The names a chapter written for the original library may call.
 API = {"plt", "use_svg_display", "set_figsize", "set_axes", "plot", "Animator", "Timer",
        "numpy", "arange", "zeros", "ones", "tensor", "reshape", "normal", "matmul", "float32",
        "seed", "train_2d", "show_trace_2d", "get_data_ch11", "linreg", "squared_loss",
-       "evaluate_loss", "train_ch11", "train_concise_ch11"}
+       "evaluate_loss", "train_ch11", "train_concise_ch11", "explore_momentum"}
 FRAMEWORK_MODULES = {framework.name: framework.packages[0] for framework in REGISTRY}
 
 
@@ -127,7 +127,7 @@ def test_importing_the_package_and_shared_modules_imports_no_framework(run_pytho
     result = run_python(textwrap.dedent("""
         import sys, numpy
         import d2l_shim
-        from d2l_shim import arrays, backend, checks, data, plotting, rng, timer, training, twod
+        from d2l_shim import arrays, backend, checks, data, explore, plotting, rng, timer, training, twod
         print(sorted(m for m in ('mxnet', 'torch', 'tensorflow') if m in sys.modules))
         print('bool' in numpy.__dict__)
     """))

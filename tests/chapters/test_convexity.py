@@ -8,11 +8,15 @@ be the same in every framework: to the letter as SVG in the book's executed note
 """
 
 import math
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
+from bookbuild.execute import KERNEL_ENV
 from bookbuild.frameworks import FRAMEWORKS
 from d2l_shim import rng
 
@@ -285,3 +289,19 @@ def test_the_figures_show_what_the_text_says(figures):
     [axes] = projection
     path = [np.array(data) for kind, data in axes if kind == "line"][1]
     assert np.allclose(path[0], [-0.5, -0.8]) and np.allclose(path[-1], P / np.linalg.norm(P), atol=1e-7)
+
+
+def test_tensorflow_squares_by_a_power_function():
+    """Why the chapter squares with `square`: TensorFlow's ``x ** 2`` may differ from ``x * x``."""
+
+    probe = ("import numpy as np, tensorflow as tf\n"
+             "c = [k / 20 for k in range(-30, 51)]\n"
+             "d = tf.constant([[a - 2.0, b - 1.0] for b in c for a in c], dtype=tf.float64)\n"
+             "print(int(np.sum((d ** 2).numpy() != (d * d).numpy())), int(np.sum((d * d).numpy()"
+             " != np.square(d.numpy()))))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=dict(os.environ, **KERNEL_ENV), timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    power_differs, product_differs = map(int, done.stdout.split())
+    assert power_differs > 0 and product_differs == 0
+    quoted("TensorFlow's `x ** 2` goes through a\ngeneral power function and may differ in the last bit")

@@ -8,13 +8,18 @@ the same in every framework: to the letter as SVG in the book's executed noteboo
 running the chapter's code.
 """
 
+import json
 import math
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import yaml
 
+from bookbuild.execute import KERNEL_ENV
 from bookbuild.frameworks import FRAMEWORKS
 from d2l_shim import rng
 
@@ -264,3 +269,47 @@ def test_the_figures_show_what_the_text_says(figures):
     tanh_curve, slope = (np.array(data) for kind, data in tanh_axes if kind == "line")
     assert np.allclose(tanh_curve[:, 1], np.tanh(tanh_curve[:, 0]))
     assert np.allclose(slope[:, 1], 1 - np.tanh(slope[:, 0]) ** 2, atol=1e-12)
+
+
+#: Prints, as JSON, cos(pi x) and tanh(x) on the grid of the figures, in single and double precision.
+PRECISION_PROBE = """
+import json, math, sys
+import numpy as np
+fw = sys.argv[1]
+values = [k / 100 for k in range(-200, 501)]
+if fw == 'mxnet':
+    from d2l_shim import mxnet as d2l
+    from mxnet import np as xp
+    make, cos, tanh = (lambda v, t: xp.array(v, dtype=t)), xp.cos, xp.tanh
+elif fw == 'pytorch':
+    import torch
+    from d2l_shim import torch as d2l
+    make, cos, tanh = (lambda v, t: torch.tensor(v, dtype=getattr(torch, t))), torch.cos, torch.tanh
+else:
+    import tensorflow as tf
+    from d2l_shim import tensorflow as d2l
+    make, cos, tanh = (lambda v, t: tf.constant(v, dtype=t)), tf.cos, tf.tanh
+out = {}
+for dtype in ('float32', 'float64'):
+    x = make(values, dtype)
+    out[dtype] = [d2l.numpy(cos(math.pi * x)).astype(float).tolist(), d2l.numpy(tanh(x)).astype(float).tolist()]
+print(json.dumps(out))
+"""
+
+
+def test_single_precision_would_not_draw_the_same_figures():
+    """The reason the chapter computes in float64: in float32 the frameworks' cos and tanh differ."""
+
+    env = dict(os.environ, **KERNEL_ENV)
+    results = {}
+    for fw in FRAMEWORKS:
+        done = subprocess.run([sys.executable, "-c", PRECISION_PROBE, fw], capture_output=True,
+                              text=True, env=env, cwd=ROOT, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        results[fw] = json.loads(done.stdout.strip().splitlines()[-1])
+    single = [np.array(results[fw]["float32"]) for fw in FRAMEWORKS]
+    double = [np.array(results[fw]["float64"]) for fw in FRAMEWORKS]
+    assert any(not np.array_equal(single[0], other) for other in single[1:])
+    assert max(np.abs(single[0] - other).max() for other in single[1:]) < 1e-6
+    assert max(np.abs(double[0] - other).max() for other in double[1:]) < 1e-15
+    quoted("in single precision their `cos` and `tanh` differ in the last bits")

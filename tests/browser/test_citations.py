@@ -1,0 +1,27 @@
+"""Citations: every chapter lists the works it cites, and its citations link to its own list.
+
+A work cited in several chapters is listed in each of them (``_config.yml`` silences the
+warning about the repeated entry); this checks that each chapter's citations still resolve
+to the chapter's own list, not to another chapter's.
+"""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import BOOK_DIR
+
+from bookbuild.pipeline.toc import toc_files
+
+ROOT = BOOK_DIR.parent.parent
+CHAPTERS = [path.relative_to(ROOT).with_suffix(".html").as_posix()
+            for path in toc_files(ROOT) if path.parent.name == "chapters"]
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_citations_link_to_the_chapters_own_references(book, page):
+    soup = BeautifulSoup((book / page).read_text(encoding="utf-8"), "html.parser")
+    entries = {entry["id"] for entry in soup.select('div.citation[role="doc-biblioentry"]')}
+    links = [link.get("href", "") for citation in soup.select("span.bibtex-citation") for link in citation.find_all("a")]
+    assert links, f"{page} cites nothing"
+    assert all(href.startswith("#") and href[1:] in entries for href in links), (page, links, entries)

@@ -286,6 +286,9 @@ def test_gluon_and_keras_are_the_algorithm_pytorch_is_not(runs):
     assert float(f"{gaps['pytorch']:.1e}") == 6.9e-4 and gaps["pytorch"] > 1e-4
     assert round(gaps["pytorch"] / 1e-4) == 7
     quoted("seven times the $10^{-4}$")
+    ratios = [math.sqrt(s + 1e-6) / (math.sqrt(s) + 1e-6) for s in [0.0, *np.logspace(-14, 2, 400)]]
+    assert max(ratios) == pytest.approx(1000, rel=0.01) and min(ratios) >= 1 - 1e-5
+    quoted("differ by up to a factor of about $1000$")
 
 
 def test_exercise_pytorch_eps_at_the_root_of_ours(runs):

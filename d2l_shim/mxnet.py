@@ -15,11 +15,11 @@ restore_numpy_aliases()
 import mxnet as mx  # noqa: E402  (needs the aliases)
 from mxnet import autograd, gluon, init, np, npx  # noqa: E402
 
+from d2l_shim.backend import Backend, export  # noqa: E402
 from d2l_shim.checks import accepted_keywords, check_choice  # noqa: E402
 
-from d2l_shim.backend import Backend, export  # noqa: E402
-
 npx.set_np()
+
 
 def _optimizer_names():
     """The names of Gluon's optimizers ('test' is MXNet's own test optimizer), sorted."""

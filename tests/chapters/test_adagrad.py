@@ -152,7 +152,10 @@ def test_epsilon_bounds_and_cap():
         assert math.sqrt(s) <= math.sqrt(s + eps) <= math.sqrt(s) + math.sqrt(eps) + 1e-15
     assert 1 / math.sqrt(eps) == pytest.approx(1000)
     quoted("cap the multiplier of a gradient at\n$\\eta / \\sqrt{\\epsilon}$, here $1000 \\eta$")
-    # The cap: the largest step for any gradient g with s = g^2 is below eta / (2 sqrt(eps)) * ... by AM-GM
+    # The multiplier eta / sqrt(s + eps) never exceeds eta / sqrt(eps), since s >= 0; and since
+    # s_t includes g_t^2, no step is longer than eta.
+    sums = np.concatenate([[0.0], np.logspace(-12, 3, 200)])
+    assert np.all(1 / np.sqrt(sums + eps) <= 1 / math.sqrt(eps))
     gs = np.logspace(-8, 3, 200)
     assert np.all(gs / np.sqrt(gs ** 2 + eps) <= 1)
 
@@ -162,8 +165,8 @@ def test_epsilon_bounds_and_cap():
 
 def test_adagrad_at_0_4_is_smooth_but_slow():
     points = trace(eta=0.4, eps=1e-6)
-    (x1, x2), (y1, y2) = points[0], points[1]
-    assert (y1, y2) == pytest.approx((-4.6, -1.6), abs=1e-6)
+    assert tuple(points[0]) == START
+    assert points[1] == pytest.approx((-4.6, -1.6), abs=1e-6)
     quoted("to\n$(-4.6, -1.6)$")
     assert all(b[0] > a[0] and b[1] > a[1] for a, b in zip(points, points[1:])), "no zigzag"
     assert all(p[0] < 0 and p[1] < 0 for p in points), "no coordinate crosses the minimum"

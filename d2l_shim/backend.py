@@ -56,6 +56,17 @@ class Backend(abc.ABC):
         """
 
     @abc.abstractmethod
+    def optimizer_keywords(self, trainer):
+        """Check that ``trainer`` is one of the framework's optimizers; return ``(label, keywords)``.
+
+        ``label`` names the optimizer in messages (such as
+        ``"torch.optim.Adagrad"``) and ``keywords`` lists the keyword
+        arguments it accepts (see :func:`~d2l_shim.checks.accepted_keywords`).
+        A ``trainer`` that is not an optimizer of the framework is refused
+        with a message that lists the accepted ones.
+        """
+
+    @abc.abstractmethod
     def concise_model(self, trainer, hyperparams, w0):
         """Set up the framework's own linear layer and optimizer ``trainer``.
 

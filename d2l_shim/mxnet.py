@@ -5,18 +5,25 @@ Importing it restores NumPy's removed type aliases that MXNet 1.9.1 needs
 interface with ``npx.set_np()``; tensors are ``mxnet.np.ndarray``. Trainers
 written from scratch take ``(params, states, hyperparams)`` and read
 ``p.grad``. :func:`train_concise_ch11` takes a Gluon optimizer name such as
-``'sgd'``.
+``'sgd'`` or ``'adagrad'``.
 """
 
 from d2l_shim._compat import restore_numpy_aliases
 
 restore_numpy_aliases()
 
-from mxnet import autograd, gluon, init, np, npx  # noqa: E402  (needs the aliases)
+import mxnet as mx  # noqa: E402  (needs the aliases)
+from mxnet import autograd, gluon, init, np, npx  # noqa: E402
 
 from d2l_shim.backend import Backend, export  # noqa: E402
+from d2l_shim.checks import accepted_keywords, check_choice  # noqa: E402
 
 npx.set_np()
+
+
+def _optimizer_names():
+    """The names of Gluon's optimizers ('test' is MXNet's own test optimizer), sorted."""
+    return sorted(set(mx.optimizer.Optimizer.opt_registry) - {"test"})
 
 
 class MXNetBackend(Backend):
@@ -47,10 +54,19 @@ class MXNetBackend(Backend):
 
         return (lambda X: self.linreg(X, w, b)), step
 
-    def concise_model(self, trainer, hyperparams, w0):
+    def optimizer_keywords(self, trainer):
         if not isinstance(trainer, str):
             raise TypeError("trainer must be the name of a Gluon optimizer "
-                            f"such as 'sgd', got {trainer!r}")
+                            f"such as 'sgd', got {trainer!r}; accepted: "
+                            f"{', '.join(map(repr, _optimizer_names()))}")
+        # Gluon looks names up in lower case, so 'Adam' is 'adam'.
+        check_choice("trainer (a Gluon optimizer name)", trainer.lower(), _optimizer_names(), "sgd")
+        optimizer = mx.optimizer.Optimizer.opt_registry[trainer.lower()]
+        # gluon.Trainer passes param_dict itself; the other two are for symbolic MXNet.
+        keywords = accepted_keywords(optimizer, skip={"param_dict", "param_idx2name", "sym"})
+        return f"the Gluon optimizer {trainer!r}", keywords
+
+    def concise_model(self, trainer, hyperparams, w0):
         layer = gluon.nn.Dense(1, in_units=w0.shape[0])
         layer.initialize(init.Zero())
         layer.weight.set_data(np.array(w0.T))

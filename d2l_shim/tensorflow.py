@@ -3,12 +3,22 @@
 Tensors are TensorFlow tensors; parameters are ``tf.Variable``. Trainers
 written from scratch take ``(params, grads, states, hyperparams)`` and update
 the variables with ``assign``. :func:`train_concise_ch11` takes a Keras
-optimizer class such as ``tf.keras.optimizers.SGD``.
+optimizer class such as ``tf.keras.optimizers.SGD`` or
+``tf.keras.optimizers.RMSprop``.
 """
 
 import tensorflow as tf
 
 from d2l_shim.backend import Backend, export
+from d2l_shim.checks import accepted_keywords, did_you_mean
+
+def _optimizer_names():
+    """The optimizer classes of ``tf.keras.optimizers``, by name, sorted."""
+    return sorted(
+        name for name in dir(tf.keras.optimizers)
+        if isinstance(getattr(tf.keras.optimizers, name), type)
+        and issubclass(getattr(tf.keras.optimizers, name), tf.keras.optimizers.Optimizer)
+        and name != "Optimizer")
 
 
 class TensorFlowBackend(Backend):
@@ -37,11 +47,17 @@ class TensorFlowBackend(Backend):
 
         return (lambda X: self.linreg(X, w, b)), step
 
-    def concise_model(self, trainer, hyperparams, w0):
+    def optimizer_keywords(self, trainer):
         if not (isinstance(trainer, type)
                 and issubclass(trainer, tf.keras.optimizers.Optimizer)):
-            raise TypeError("trainer must be a Keras optimizer class such as "
-                            f"tf.keras.optimizers.SGD, got {trainer!r}")
+            names = ['tf.keras.optimizers.' + name for name in _optimizer_names()]
+            raise TypeError(
+                "trainer must be a Keras optimizer class such as tf.keras.optimizers.SGD, "
+                f"got {trainer!r}{did_you_mean(trainer, names, str)}; "
+                f"accepted: {', '.join(names)}")
+        return f"tf.keras.optimizers.{trainer.__name__}", accepted_keywords(trainer)
+
+    def concise_model(self, trainer, hyperparams, w0):
         layer = tf.keras.layers.Dense(1, kernel_initializer="zeros",
                                       bias_initializer="zeros")
         layer.build((None, w0.shape[0]))

@@ -4,13 +4,21 @@ Tensors are ``torch.Tensor``. Trainers written from scratch take
 ``(params, states, hyperparams)``, update the parameters under
 ``torch.no_grad()`` and may zero ``p.grad`` (the shim clears the gradients
 before every batch anyway). :func:`train_concise_ch11` takes an optimizer
-class such as ``torch.optim.SGD``.
+class such as ``torch.optim.SGD`` or ``torch.optim.Adagrad``.
 """
 
 import numpy as np
 import torch
 
 from d2l_shim.backend import Backend, export
+from d2l_shim.checks import accepted_keywords, did_you_mean
+
+def _optimizer_names():
+    """The optimizer classes of ``torch.optim``, by name, sorted."""
+    return sorted(
+        name for name, value in vars(torch.optim).items()
+        if isinstance(value, type) and issubclass(value, torch.optim.Optimizer)
+        and value is not torch.optim.Optimizer)
 
 
 class TorchBackend(Backend):
@@ -40,11 +48,17 @@ class TorchBackend(Backend):
 
         return _without_grad(lambda X: self.linreg(X, w, b)), step
 
-    def concise_model(self, trainer, hyperparams, w0):
+    def optimizer_keywords(self, trainer):
         if not (isinstance(trainer, type)
                 and issubclass(trainer, torch.optim.Optimizer)):
-            raise TypeError("trainer must be a torch.optim optimizer class "
-                            f"such as torch.optim.SGD, got {trainer!r}")
+            names = ['torch.optim.' + name for name in _optimizer_names()]
+            raise TypeError(
+                "trainer must be a torch.optim optimizer class such as torch.optim.SGD, "
+                f"got {trainer!r}{did_you_mean(trainer, names, str)}; "
+                f"accepted: {', '.join(names)}")
+        return f"torch.optim.{trainer.__name__}", accepted_keywords(trainer, skip={"params"})
+
+    def concise_model(self, trainer, hyperparams, w0):
         layer = torch.nn.utils.skip_init(torch.nn.Linear, w0.shape[0], 1)
         with torch.no_grad():
             layer.weight.copy_(torch.tensor(w0.T))

@@ -10,7 +10,7 @@ from the same weights and see the same epoch orders.
 import numpy as np
 
 from d2l_shim.arrays import to_numpy
-from d2l_shim.checks import check_hyperparams, check_int, check_states
+from d2l_shim.checks import check_hyperparams, check_int, check_keywords, check_states
 from d2l_shim.data import DataIter
 from d2l_shim.plotting import Animator
 from d2l_shim.timer import Timer
@@ -38,8 +38,11 @@ def train_ch11(backend, trainer_fn, states, hyperparams, data_iter,
     ``trainer_fn(params, states, hyperparams)`` (MXNet, PyTorch) or
     ``trainer_fn(params, grads, states, hyperparams)`` (TensorFlow) updates
     ``params = [w, b]`` in place; ``states`` is None or holds one state per
-    parameter and ``hyperparams`` is passed on unchanged (``'lr'`` must be a
-    positive finite number and ``'momentum'`` lie in [0, 1) when present).
+    parameter and ``hyperparams`` is passed on unchanged (see
+    :func:`~d2l_shim.checks.check_hyperparams`: a learning rate must be a
+    positive finite number, decay rates such as ``'momentum'``, ``'gamma'``,
+    ``'rho'``, ``'beta1'`` and ``'beta2'`` lie in [0, 1), and ``'eps'`` be
+    finite and >= 0, when present).
 
     Every 200 examples, and at the end, the loss over the whole data set is
     recorded and plotted against epochs. Prints the final loss and the
@@ -58,14 +61,21 @@ def train_ch11(backend, trainer_fn, states, hyperparams, data_iter,
 def train_concise_ch11(backend, trainer, hyperparams, data_iter, num_epochs=2):
     """Train linear regression with the framework's own layer and optimizer; return ``(times, losses)``.
 
-    ``trainer`` is an optimizer name for Gluon (``'sgd'``), an optimizer
-    class for PyTorch (``torch.optim.SGD``) or Keras
-    (``tf.keras.optimizers.SGD``), and ``hyperparams`` its keyword arguments.
+    ``trainer`` is an optimizer name for Gluon (``'sgd'``, ``'adagrad'``,
+    ``'rmsprop'``, ``'adadelta'``, ``'adam'``, ...), an optimizer class for
+    PyTorch (``torch.optim.SGD``, ``torch.optim.Adagrad``, ...) or Keras
+    (``tf.keras.optimizers.SGD``, ``tf.keras.optimizers.RMSprop``, ...), and
+    ``hyperparams`` its keyword arguments, by the framework's names. Before
+    the optimizer is built, a wrong optimizer or a keyword it does not take
+    is refused with a message that lists what is accepted, and learning
+    rates, decay rates and epsilon are checked as in :func:`train_ch11`.
     The initial weights, the loss, the data order, the record, the figure and
     the result are those of :func:`train_ch11` on the same ``data_iter``.
     """
     check_hyperparams(hyperparams)
     w0 = _start_run(data_iter, None, num_epochs)
+    label, keywords = backend.optimizer_keywords(trainer)
+    check_keywords(hyperparams, keywords, label)
     net, step = backend.concise_model(trainer, hyperparams, w0)
     return _fit(net, step, backend.squared_loss, data_iter, num_epochs)
 

@@ -41,6 +41,9 @@ class NumpyBackend(backend.Backend):
 
         return net, step
 
+    def optimizer_keywords(self, trainer):
+        return "numpy", ["lr"]
+
     def concise_model(self, trainer, hyperparams, w0):
         return None, None
 

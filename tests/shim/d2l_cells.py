@@ -257,6 +257,98 @@ d2l.train_2d(forgetful_2d)
 ]
 
 
+#: Each framework's adaptive optimizers by their usual names and keywords, on a small slice of
+#: the data: Adagrad configured as the algorithm written from scratch (accumulator from 0,
+#: epsilon 1e-6 inside the square root), then RMSProp, Adadelta and Adam.
+ADAPTIVE = {
+    "mxnet": """
+small_iter, _ = d2l.get_data_ch11(batch_size=10, n=300)
+adaptive = {
+    'adagrad': d2l.train_concise_ch11('adagrad', {'learning_rate': 0.1, 'eps': 1e-6}, small_iter, 1)[1],
+    'rmsprop': d2l.train_concise_ch11('rmsprop', {'learning_rate': 0.01, 'gamma1': 0.9, 'epsilon': 1e-6},
+                                      small_iter, 1)[1],
+    'adadelta': d2l.train_concise_ch11('adadelta', {'rho': 0.9, 'epsilon': 1e-5}, small_iter, 1)[1],
+    'adam': d2l.train_concise_ch11('Adam', {'learning_rate': 0.01, 'beta1': 0.9, 'beta2': 0.999},
+                                   small_iter, 1)[1],
+}
+""",
+    "pytorch": """
+small_iter, _ = d2l.get_data_ch11(batch_size=10, n=300)
+adaptive = {
+    'adagrad': d2l.train_concise_ch11(torch.optim.Adagrad, {'lr': 0.1, 'eps': 0, 'initial_accumulator_value': 1e-6},
+                                      small_iter, 1)[1],
+    'rmsprop': d2l.train_concise_ch11(torch.optim.RMSprop, {'lr': 0.01, 'alpha': 0.9, 'eps': 1e-6}, small_iter, 1)[1],
+    'adadelta': d2l.train_concise_ch11(torch.optim.Adadelta, {'lr': 1.0, 'rho': 0.9, 'eps': 1e-5}, small_iter, 1)[1],
+    'adam': d2l.train_concise_ch11(torch.optim.Adam, {'lr': 0.01, 'betas': (0.9, 0.999)}, small_iter, 1)[1],
+}
+""",
+    "tensorflow": """
+small_iter, _ = d2l.get_data_ch11(batch_size=10, n=300)
+adaptive = {
+    'adagrad': d2l.train_concise_ch11(tf.keras.optimizers.Adagrad,
+                                      {'learning_rate': 0.1, 'initial_accumulator_value': 0.0, 'epsilon': 1e-6},
+                                      small_iter, 1)[1],
+    'rmsprop': d2l.train_concise_ch11(tf.keras.optimizers.RMSprop, {'learning_rate': 0.01, 'rho': 0.9, 'epsilon': 1e-6},
+                                      small_iter, 1)[1],
+    'adadelta': d2l.train_concise_ch11(tf.keras.optimizers.Adadelta, {'learning_rate': 1.0, 'rho': 0.9, 'epsilon': 1e-5},
+                                       small_iter, 1)[1],
+    'adam': d2l.train_concise_ch11(tf.keras.optimizers.Adam, {'learning_rate': 0.01, 'beta_1': 0.9, 'beta_2': 0.999},
+                                   small_iter, 1)[1],
+}
+""",
+}
+
+#: Adaptive hyperparameters written from scratch that the shim refuses, the same in every framework.
+BAD_SCRATCH = [
+    ("bad_scratch_gamma_one", "d2l.train_ch11(sgd, None, {'lr': 0.1, 'gamma': 1.0}, data_iter, feature_dim)"),
+    ("bad_scratch_rho_negative", "d2l.train_ch11(sgd, None, {'lr': 0.1, 'rho': -0.1}, data_iter, feature_dim)"),
+    ("bad_scratch_beta2_nan", "d2l.train_ch11(sgd, None, {'lr': 0.1, 'beta1': 0.9, 'beta2': float('nan')}, "
+                              "data_iter, feature_dim)"),
+    ("bad_scratch_eps_negative", "d2l.train_ch11(sgd, None, {'lr': 0.1, 'eps': -1e-6}, data_iter, feature_dim)"),
+    ("bad_scratch_lr_inf", "d2l.train_ch11(sgd, None, {'lr': float('inf'), 'gamma': 0.9}, data_iter, feature_dim)"),
+]
+
+#: Each framework's optimizers given a wrong name, a wrong keyword or a bad value by its own
+#: keyword: (cell name, call). The same cell names in every framework.
+BAD_CONCISE = {
+    "mxnet": [
+        ("bad_optimizer_name", "d2l.train_concise_ch11('adagrd', {'learning_rate': 0.1}, data_iter)"),
+        ("bad_optimizer_keyword", "d2l.train_concise_ch11('rmsprop', {'learning_rate': 0.01, 'rho': 0.9}, data_iter)"),
+        ("bad_optimizer_decay", "d2l.train_concise_ch11('rmsprop', {'learning_rate': 0.01, 'gamma1': 1.0}, data_iter)"),
+        ("bad_optimizer_second_decay", "d2l.train_concise_ch11('adam', {'beta1': 0.9, 'beta2': 1.5}, data_iter)"),
+        ("bad_optimizer_eps", "d2l.train_concise_ch11('adagrad', {'learning_rate': 0.1, 'eps': -1e-7}, data_iter)"),
+        ("bad_optimizer_lr", "d2l.train_concise_ch11('adam', {'learning_rate': -0.01}, data_iter)"),
+    ],
+    "pytorch": [
+        ("bad_optimizer_name", "d2l.train_concise_ch11('adagrad', {'lr': 0.1}, data_iter)"),
+        ("bad_optimizer_keyword", "d2l.train_concise_ch11(torch.optim.RMSprop, {'lr': 0.01, 'rho': 0.9}, data_iter)"),
+        ("bad_optimizer_decay", "d2l.train_concise_ch11(torch.optim.RMSprop, {'lr': 0.01, 'alpha': 1.0}, data_iter)"),
+        ("bad_optimizer_second_decay", "d2l.train_concise_ch11(torch.optim.Adam, {'betas': (0.9, 1.5)}, data_iter)"),
+        ("bad_optimizer_eps", "d2l.train_concise_ch11(torch.optim.Adagrad, {'lr': 0.1, 'eps': -1e-7}, data_iter)"),
+        ("bad_optimizer_lr", "d2l.train_concise_ch11(torch.optim.Adam, {'lr': -0.01}, data_iter)"),
+        ("bad_optimizer_accumulator", "d2l.train_concise_ch11(torch.optim.Adagrad, "
+                                      "{'lr': 0.1, 'initial_accumulator_value': -0.1}, data_iter)"),
+        ("bad_optimizer_lr_decay", "d2l.train_concise_ch11(torch.optim.Adagrad, {'lr': 0.1, 'lr_decay': -1}, data_iter)"),
+        ("bad_optimizer_rho", "d2l.train_concise_ch11(torch.optim.Adadelta, {'rho': 1.0}, data_iter)"),
+    ],
+    "tensorflow": [
+        ("bad_optimizer_name", "d2l.train_concise_ch11('RMSProp', {'learning_rate': 0.01}, data_iter)"),
+        ("bad_optimizer_keyword", "d2l.train_concise_ch11(tf.keras.optimizers.RMSprop, "
+                                  "{'learning_rate': 0.01, 'gamma': 0.9}, data_iter)"),
+        ("bad_optimizer_decay", "d2l.train_concise_ch11(tf.keras.optimizers.RMSprop, "
+                                "{'learning_rate': 0.01, 'rho': 1.0}, data_iter)"),
+        ("bad_optimizer_second_decay", "d2l.train_concise_ch11(tf.keras.optimizers.Adam, {'beta_2': 1.5}, data_iter)"),
+        ("bad_optimizer_eps", "d2l.train_concise_ch11(tf.keras.optimizers.Adagrad, "
+                              "{'learning_rate': 0.1, 'epsilon': -1e-7}, data_iter)"),
+        ("bad_optimizer_lr", "d2l.train_concise_ch11(tf.keras.optimizers.Adam, {'learning_rate': -0.01}, data_iter)"),
+        ("bad_optimizer_accumulator", "d2l.train_concise_ch11(tf.keras.optimizers.Adagrad, "
+                                      "{'learning_rate': 0.1, 'initial_accumulator_value': -0.1}, data_iter)"),
+        ("bad_optimizer_beta_1", "d2l.train_concise_ch11(tf.keras.optimizers.Adam, {'beta_1': -0.1}, data_iter)"),
+        ("bad_optimizer_rho", "d2l.train_concise_ch11(tf.keras.optimizers.Adadelta, {'rho': 1.0}, data_iter)"),
+    ],
+}
+
+
 def cells(framework):
     """Return the ordered ``(name, source)`` cells of one framework."""
     scratch = [(f"scratch_momentum_{lr}_{m}", f"result = train_momentum({lr}, {m})")
@@ -268,4 +360,5 @@ def cells(framework):
     return ([("imports", IMPORTS[framework])] + TWO_D
             + [("states", STATES[framework]), ("trainers", TRAINERS[framework]),
                ("scratch_setup", SCRATCH_SETUP), ("concise_setup", CONCISE[framework])]
-            + scratch + concise + MINIBATCH + BAD_INPUT)
+            + scratch + concise + MINIBATCH + BAD_INPUT
+            + [("adaptive", ADAPTIVE[framework])] + BAD_SCRATCH + BAD_CONCISE[framework])

@@ -27,7 +27,7 @@ from matplotlib import pyplot as plt  # noqa: E402
 RECORDED = ("result", "trace_gd_04", "trace_gd_06", "trace_momentum_05",
             "trace_momentum_025", "trace_sgd", "gd_res", "mini_res",
             "batch_shapes", "first_epoch", "second_epoch", "batch_type",
-            "num_batches", "normal_draws", "helpers")
+            "num_batches", "normal_draws", "helpers", "adaptive")
 
 FRAMEWORK_MODULES = REGISTRY.packages
 

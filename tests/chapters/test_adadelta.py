@@ -111,7 +111,9 @@ def test_the_first_step_is_set_by_epsilon():
         first = STEP_SIZES(g, 1, rho=0.9, eps=1e-5)[0]
         assert first == pytest.approx(math.sqrt(1e-5) / math.sqrt(0.1 * g * g + 1e-5) * abs(g))
         assert first == pytest.approx(0.01, rel=2e-3)
-    quoted("the first step is $\\sqrt{10^{-4}} = 0.01$ per\ncoordinate, whatever the size of the gradient")
+    quoted("the first step is $\\sqrt{10^{-4}} = 0.01$ per\ncoordinate, whatever the size of the gradient, "
+           "as long as it is well above 0.01")
+    assert STEP_SIZES(0.001, 1, rho=0.9, eps=1e-5)[0] < 0.001, "a gradient below 0.01 moves less"
 
 
 def test_the_growth_of_the_steps_on_a_constant_gradient():

@@ -22,10 +22,11 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 #: Hosts that count as the book's own.
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
-#: The chapters the tests study closely: Momentum and one other.
+#: The chapters the tests study closely: Momentum, one other, and one of the adaptive methods.
 MOMENTUM = "chapters/momentum.html"
 OTHER_CHAPTER = "chapters/minibatch_sgd.html"
-CHAPTERS = (MOMENTUM, OTHER_CHAPTER)
+ADAM = "chapters/adam.html"
+CHAPTERS = (MOMENTUM, OTHER_CHAPTER, ADAM)
 
 #: The sync ids and the label texts of a framework tab group, in page order.
 FRAMEWORKS = ("mxnet", "pytorch", "tensorflow")

@@ -289,7 +289,7 @@ def test_the_loss_curves_are_what_the_text_describes(runs):
 
 def test_the_from_scratch_runs_agree_across_frameworks(runs):
     for fw in FRAMEWORKS[1:]:
-        for name in ("losses_adadelta", "losses_adadelta_eps4"):
+        for name in ("losses_adadelta", "losses_adadelta_eps4", "losses_concise"):
             assert np.allclose(runs[fw][name], runs["mxnet"][name], rtol=0, atol=1e-5), (fw, name)
 
 

@@ -24,11 +24,12 @@ from bookbuild.frameworks import FRAMEWORKS as REGISTRY
 #: Hosts that count as the book's own.
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
-#: The chapters the tests study closely: Momentum, one before it and one adaptive method.
+#: The chapters the tests study closely: Momentum, one before it and two adaptive methods.
 MOMENTUM = "chapters/momentum.html"
 OTHER_CHAPTER = "chapters/minibatch_sgd.html"
 ADAGRAD = "chapters/adagrad.html"
-CHAPTERS = (MOMENTUM, OTHER_CHAPTER, ADAGRAD)
+ADAM = "chapters/adam.html"
+CHAPTERS = (MOMENTUM, OTHER_CHAPTER, ADAGRAD, ADAM)
 
 #: The sync ids and the label texts of a framework tab group, in page order.
 FRAMEWORKS = REGISTRY.names

@@ -23,8 +23,8 @@ from bookbuild.pipeline.kernel import KERNEL_ENV
 from bookbuild.frameworks import FRAMEWORKS
 from d2l_shim import rng
 
+from .chapter_runner import assert_figures_agree, figure_data
 from .chapter_tools import ROOT, ChapterUnderTest, assert_same_outputs_in_every_framework, printed
-from .figure_data import assert_same_data, figure_data
 
 CHAPTER = ChapterUnderTest("optimization_intro.md")
 quoted = CHAPTER.quoted
@@ -231,11 +231,7 @@ def test_answer_a_smaller_wiggle():
 
 
 def test_exercises_have_collapsed_answers():
-    exercises = CHAPTER.text.split("## Exercises")[1].split("## References")[0]
-    items = re.findall(r"^1\. ", exercises, re.M)
-    dropdowns = re.findall(r"^   :::\{dropdown\} (Hint|Answer)$", exercises, re.M)
-    assert len(items) == 5 and len(dropdowns) == len(items)
-    assert ":open:" not in exercises
+    CHAPTER.assert_exercises_have_collapsed_answers(5)
 
 
 # Figures
@@ -246,12 +242,7 @@ def test_every_framework_shows_the_same_outputs(notebooks):
 
 
 def test_the_numbers_behind_each_figure_agree_across_frameworks(figures):
-    drawn = [i for i, cell in enumerate(figures["mxnet"]) if cell]
-    assert len(drawn) == 5
-    for fw in FRAMEWORKS.names[1:]:
-        assert len(figures[fw]) == len(figures["mxnet"])
-        for i in drawn:
-            assert_same_data(figures["mxnet"][i], figures[fw][i], atol=1e-12, where=f"{fw} cell {i}")
+    assert_figures_agree(figures, drawn=5, atol=1e-12)
 
 
 def test_the_figures_show_what_the_text_says(figures):

@@ -8,17 +8,13 @@ be the same in every framework: to the letter as SVG in the book's executed note
 """
 
 import math
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from bookbuild.pipeline.kernel import KERNEL_ENV
 from d2l_shim import rng
 
-from .chapter_runner import assert_figures_agree, figure_data
+from .chapter_runner import assert_figures_agree, figure_data, run_code
 from .chapter_tools import ChapterUnderTest, assert_same_outputs_in_every_framework, printed
 
 CHAPTER = ChapterUnderTest("convexity.md")
@@ -285,12 +281,10 @@ def test_tensorflow_squares_by_a_power_function():
 
     probe = ("import numpy as np, tensorflow as tf\n"
              "c = [k / 20 for k in range(-30, 51)]\n"
-             "d = tf.constant([[a - 2.0, b - 1.0] for b in c for a in c], dtype=tf.float64)\n"
-             "print(int(np.sum((d ** 2).numpy() != (d * d).numpy())), int(np.sum((d * d).numpy()"
-             " != np.square(d.numpy()))))\n")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env=dict(os.environ, **KERNEL_ENV), timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    power_differs, product_differs = map(int, done.stdout.split())
+             "d = tf.constant([[a - 2.0, b - 1.0] for b in c for a in c], dtype=tf.float64)\n")
+    counts = {"power": "int(np.sum((d ** 2).numpy() != (d * d).numpy()))",
+              "product": "int(np.sum((d * d).numpy() != np.square(d.numpy())))"}
+    done = run_code({"tensorflow": ([probe], counts)}, "a TensorFlow probe")["tensorflow"]["values"]
+    power_differs, product_differs = done["power"], done["product"]
     assert power_differs > 0 and product_differs == 0
     quoted("TensorFlow's `x ** 2` goes through a\ngeneral power function and may differ in the last bit")

@@ -7,7 +7,6 @@ figure must be the same in every framework. The loss curves and facts about each
 own Adadelta come from one subprocess per framework (see ``chapter_runs``).
 """
 
-import ast
 import math
 import re
 
@@ -16,51 +15,22 @@ import pytest
 
 from bookbuild.frameworks import FRAMEWORKS, framework_tags
 
-from .chapter_runs import run_chapter
-from .chapter_tools import (ROOT, ChapterUnderTest, assert_same_outputs_in_every_framework, printed,
-                            python_source)
+from .chapter_runner import run_chapter
+from .chapter_tools import (RECORDS_PER_EPOCH, ChapterUnderTest, assert_each_run_draws_one_figure,
+                            assert_same_losses_in_every_framework, assert_same_outputs_in_every_framework,
+                            cells_matching, largest_gap, printed, second_epoch, stdout)
 
 CHAPTER = ChapterUnderTest("adadelta.md")
 TEXT = CHAPTER.text
 quoted = CHAPTER.quoted
-BIBLIOGRAPHY = (ROOT / "chapters" / "references.bib").read_text(encoding="utf-8")
-RECORDS_PER_EPOCH = 7  # train_ch11 records every 200 of the 1500 examples
 RUNS = ("losses_adadelta", "losses_adadelta_eps4", "losses_concise", "losses_lr")
 
 
-def shared():
-    """The functions and imports of the chapter's untagged cells."""
-    nodes = []
-    for cell in CHAPTER.code_cells():
-        if not framework_tags(cell):
-            nodes += [node for node in ast.parse(python_source(cell.source)).body
-                      if isinstance(node, (ast.FunctionDef, ast.Import, ast.ImportFrom))]
-    namespace = {}
-    exec(compile(ast.Module(body=nodes, type_ignores=[]), str(CHAPTER.path), "exec"), namespace)
-    return namespace
+shared = CHAPTER.shared_namespace
 
 
 NAMESPACE = shared()
 RULE, STEP_SIZES = NAMESPACE["adadelta_rule"], NAMESPACE["step_sizes"]
-
-
-def calls(name):
-    """(framework tags, positional literals) of every call of ``name`` in the chapter's code."""
-    found = []
-    for cell in CHAPTER.code_cells():
-        for node in ast.walk(ast.parse(python_source(cell.source))):
-            if isinstance(node, ast.Call):
-                called = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-                if called == name:
-                    found.append((framework_tags(cell), [_literal(arg) for arg in node.args]))
-    return found
-
-
-def _literal(node):
-    try:
-        return ast.literal_eval(node)
-    except ValueError:
-        return ast.unparse(node)
 
 
 def zeiler(grads, rho, eps):
@@ -79,8 +49,8 @@ def zeiler(grads, rho, eps):
 
 
 def test_the_chapter_runs_the_experiments_it_discusses():
-    assert [args for _, args in calls("train_adadelta")] == [[0.9, 1e-5], [0.9, 1e-4]]
-    concise = [(tags, args[:2]) for tags, args in calls("train_concise_ch11")]
+    assert [args for _, args, _ in CHAPTER.calls("train_adadelta")] == [[0.9, 1e-5], [0.9, 1e-4]]
+    concise = [(tags, args[:2]) for tags, args, _ in CHAPTER.calls("train_concise_ch11")]
     assert concise == [
         (("mxnet",), ["adadelta", {"rho": 0.9, "epsilon": 1e-5}]),
         (("pytorch",), ["torch.optim.Adadelta", {"lr": 1.0, "rho": 0.9, "eps": 1e-5}]),
@@ -190,8 +160,7 @@ def test_each_framework_prints_the_quoted_numbers(notebooks):
         assert printed(notebook, "step_sizes(1e-3,") == "[0.000995, 0.001, 0.001, 0.001]\n", fw
         for snippet, value in ends.items():
             assert re.fullmatch(rf"loss: {value}, [\d.]+ sec/epoch\n", printed(notebook, snippet)), (fw, snippet)
-        concise = [cell for cell in notebook.cells if "train_concise_ch11(" in cell.source]
-        outs = ["".join(o.text for o in cell.outputs if o.output_type == "stream") for cell in concise]
+        outs = [stdout(cell) for cell in cells_matching(notebook, re.escape("train_concise_ch11("))]
         wanted = ["0.244", "0.244" if fw == "mxnet" else "0.488"]
         assert [re.match(r"loss: ([\d.]+),", out).group(1) for out in outs] == wanted, fw
     for claim in ("ends at 0.244. Since", "the run ends at 0.255", "they end at 0.244",
@@ -206,12 +175,7 @@ def test_the_shared_figure_is_the_same_in_every_framework(notebooks):
 
 
 def test_every_training_run_draws_its_loss_figure(notebooks):
-    for fw, notebook in notebooks.items():
-        runs = [cell for cell in notebook.cells
-                if re.search(r"train_adadelta\(\d|train_concise_ch11\(", cell.source)]
-        assert len(runs) == 4, fw
-        for cell in runs:
-            assert sum("image/svg+xml" in out.get("data", {}) for out in cell.outputs) == 1, fw
+    assert_each_run_draws_one_figure(notebooks, r"train_adadelta\(\d|train_concise_ch11\(", runs=4)
 
 
 # The runs, and the frameworks' own Adadelta
@@ -264,10 +228,6 @@ def runs():
     return run_chapter(CHAPTER, RUNS + ("facts",), extra=FACTS)
 
 
-def second_epoch(record):
-    return record[RECORDS_PER_EPOCH:]
-
-
 def test_the_loss_curves_are_what_the_text_describes(runs):
     for fw, result in runs.items():
         main, eps4, lr = (result[name] for name in ("losses_adadelta", "losses_adadelta_eps4", "losses_lr"))
@@ -288,14 +248,13 @@ def test_the_loss_curves_are_what_the_text_describes(runs):
 
 
 def test_the_from_scratch_runs_agree_across_frameworks(runs):
-    for fw in FRAMEWORKS.names[1:]:
-        for name in ("losses_adadelta", "losses_adadelta_eps4", "losses_concise"):
-            assert np.allclose(runs[fw][name], runs["mxnet"][name], rtol=0, atol=1e-5), (fw, name)
+    assert_same_losses_in_every_framework(
+        runs, ("losses_adadelta", "losses_adadelta_eps4", "losses_concise"), atol=1e-5)
 
 
 def test_the_built_ins_are_the_same_algorithm(runs):
     for fw, result in runs.items():
-        gap = np.max(np.abs(np.subtract(result["losses_concise"], result["losses_adadelta"])))
+        gap = largest_gap(result["losses_concise"], result["losses_adadelta"])
         assert gap < 1e-7, (fw, gap)
     quoted("agree with ours\nto within $10^{-7}$")
 
@@ -303,11 +262,11 @@ def test_the_built_ins_are_the_same_algorithm(runs):
 def test_what_a_learning_rate_does_in_each_framework(runs):
     mxnet, torch, keras = (runs[fw] for fw in FRAMEWORKS.names)
     # Gluon ignores it, in the run and in a direct update
-    assert np.max(np.abs(np.subtract(mxnet["losses_lr"], mxnet["losses_adadelta"]))) < 1e-7
+    assert largest_gap(mxnet["losses_lr"], mxnet["losses_adadelta"]) < 1e-7
     assert mxnet["facts"]["moved"][0] == mxnet["facts"]["moved"][1] != 0
     # PyTorch and Keras: the same method as each other, far from Adadelta
     assert np.allclose(torch["losses_lr"], keras["losses_lr"], rtol=0, atol=1e-5)
-    assert np.max(np.abs(np.subtract(torch["losses_lr"], torch["losses_adadelta"]))) > 0.2
+    assert largest_gap(torch["losses_lr"], torch["losses_adadelta"]) > 0.2
     # ... which scales the step taken, not the accumulated update
     for fw in ("pytorch", "tensorflow"):
         assert runs[fw]["facts"]["moved_over_unscaled"] == pytest.approx(0.5, rel=1e-5), fw
@@ -335,13 +294,9 @@ def test_the_table_of_defaults(runs):
 
 
 def test_references_labels_and_markers():
-    keys = re.findall(r"\{cite:[pt]\}`([^`]+)`", TEXT)
+    keys = CHAPTER.citations()
     assert "Zeiler.2012" in keys
-    for key in keys:
-        assert re.search(rf"@\w+\{{{re.escape(key)},", BIBLIOGRAPHY), key
-    labels = set(re.findall(r"^\$\$ \((eq_\w+)\)$", TEXT, flags=re.M))
-    referenced = set(re.findall(r"\{eq\}`(eq_\w+)`", TEXT))
-    assert referenced and referenced <= labels
+    CHAPTER.assert_equation_references_resolve()
     assert TEXT.count("(sec_adadelta)=") == 1
     assert "TODO" not in TEXT and "<!--" not in TEXT
     assert ":::{dropdown}" in TEXT and ":open:" not in TEXT

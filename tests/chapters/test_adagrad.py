@@ -9,7 +9,6 @@ states behind the training figures come from one subprocess per framework that r
 training sections (``section_runner``).
 """
 
-import ast
 import math
 import re
 
@@ -19,53 +18,23 @@ import pytest
 from bookbuild.frameworks import FRAMEWORKS, framework_tags
 from d2l_shim.twod import train_2d
 
-from .chapter_tools import (ROOT, ChapterUnderTest, assert_same_outputs_in_every_framework, printed,
-                            python_source)
-from .section_runner import evaluate, run_sections
+from .chapter_runner import evaluate, run_sections
+from .chapter_tools import (ROOT, RECORDS_PER_EPOCH, ChapterUnderTest, assert_each_run_draws_one_figure,
+                            assert_same_losses_in_every_framework, assert_same_outputs_in_every_framework,
+                            cells_matching, largest_gap, printed, second_epoch, stdout)
 
 CHAPTER = ChapterUnderTest("adagrad.md")
 TEXT = CHAPTER.text
 quoted = CHAPTER.quoted
-BIBLIOGRAPHY = (ROOT / "chapters" / "references.bib").read_text(encoding="utf-8")
+chapter_namespace = CHAPTER.shared_namespace
 
 START = (-5.0, -2.0)
-RECORDS_PER_EPOCH = 7
 TRAINING = ("Implementation from Scratch", "Concise Implementation")
-
-
-def chapter_namespace(**globals_):
-    """The imports and functions of the chapter's shared (untagged) cells; ``globals_`` become their globals."""
-    nodes = []
-    for cell in CHAPTER.code_cells():
-        if not framework_tags(cell):
-            nodes += [node for node in ast.parse(python_source(cell.source)).body
-                      if isinstance(node, (ast.FunctionDef, ast.Import, ast.ImportFrom))]
-    namespace = dict(globals_)
-    exec(compile(ast.Module(body=nodes, type_ignores=[]), str(CHAPTER.path), "exec"), namespace)
-    return namespace
 
 
 def trace(steps=20, f_grad=None, **settings):
     """The positions of ``train_2d`` with the chapter's ``adagrad_2d`` and ``settings`` (eta, eps) as globals."""
     return train_2d(chapter_namespace(**settings)["adagrad_2d"], steps, f_grad)
-
-
-def literal_calls(name):
-    """(tags, [literal args]) of every call of ``name`` in the chapter's code, in order."""
-    found = []
-    for cell in CHAPTER.code_cells():
-        for node in ast.walk(ast.parse(python_source(cell.source))):
-            if isinstance(node, ast.Call):
-                called = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-                if called == name:
-                    args = []
-                    for arg in node.args:
-                        try:
-                            args.append(ast.literal_eval(arg))
-                        except ValueError:
-                            args.append(ast.unparse(arg))
-                    found.append((framework_tags(cell), args))
-    return found
 
 
 # The settings
@@ -75,9 +44,9 @@ def test_the_chapter_runs_the_experiments_it_discusses():
     assert re.search(r"^eta, eps = 0\.4, 1e-6$", TEXT, flags=re.M)
     assert re.search(r"^eta = 2$", TEXT, flags=re.M)
     assert "for eta in [0.4, 2]:" in TEXT
-    [(_, scratch)] = literal_calls("train_ch11")
+    [(_, scratch, _)] = CHAPTER.calls("train_ch11")
     assert scratch[2] == "hyperparams" and "\nhyperparams = {'lr': 0.1, 'eps': 1e-6}\n" in TEXT
-    concise = [(tags, args[1]) for tags, args in literal_calls("train_concise_ch11")]
+    concise = [(tags, args[1]) for tags, args, _ in CHAPTER.calls("train_concise_ch11")]
     assert concise == [
         (("mxnet",), {"learning_rate": 0.1, "eps": 1e-6}),
         (("pytorch",), {"lr": 0.1, "initial_accumulator_value": 1e-6, "eps": 0.0}),
@@ -86,7 +55,7 @@ def test_the_chapter_runs_the_experiments_it_discusses():
         (("pytorch",), {"lr": 0.1}),
         (("tensorflow",), {"learning_rate": 0.1}),
     ]
-    assert [args[0] for _, args in literal_calls("train_concise_ch11")] == [
+    assert [args[0] for _, args, _ in CHAPTER.calls("train_concise_ch11")] == [
         "adagrad", "torch.optim.Adagrad", "tf.keras.optimizers.Adagrad",
         "adagrad", "torch.optim.Adagrad", "tf.keras.optimizers.Adagrad"]
 
@@ -262,8 +231,7 @@ def test_each_framework_prints_the_quoted_numbers(notebooks):
             "eta = 2: the traces differ by at most 1.1e-06"], fw
         for snippet in ("data_iter, feature_dim", "train_concise_ch11("):
             outputs = [printed(notebook, snippet)] if snippet != "train_concise_ch11(" else [
-                "".join(o.text for o in cell.outputs if o.output_type == "stream")
-                for cell in notebook.cells if snippet in cell.source]
+                stdout(cell) for cell in cells_matching(notebook, re.escape(snippet))]
             for output in outputs:
                 assert re.fullmatch(r"loss: 0\.243, [\d.]+ sec/epoch\n", output), (fw, snippet, output)
         assert printed(notebook, "rates = 0.1") == "w: from 0.022 to 0.025\nb: from 0.026 to 0.026\n", fw
@@ -274,9 +242,7 @@ def test_each_framework_prints_the_quoted_numbers(notebooks):
 def test_the_gaps_printed_are_those_the_text_quotes(notebooks):
     defaults = {"mxnet": "1.6e-04", "pytorch": "1.8e-04", "tensorflow": "1.1e-03"}
     for fw, notebook in notebooks.items():
-        [matching, default] = [
-            "".join(o.text for o in cell.outputs if o.output_type == "stream")
-            for cell in notebook.cells if "print(f'largest gap" in cell.source]
+        [matching, default] = [stdout(cell) for cell in cells_matching(notebook, re.escape("print(f'largest gap"))]
         value = float(re.fullmatch(r"largest gap to the run from scratch: (\S+)\n", matching).group(1))
         assert value < 2e-8, (fw, matching)
         if fw == "tensorflow":
@@ -295,11 +261,7 @@ def test_every_figure_outside_training_is_the_same_in_every_framework(notebooks)
 
 
 def test_every_training_run_draws_its_loss_figure(notebooks):
-    for fw, notebook in notebooks.items():
-        runs = [cell for cell in notebook.cells if re.search(r"train_ch11\(|train_concise_ch11\(", cell.source)]
-        assert len(runs) == 3, fw
-        for cell in runs:
-            assert sum("image/svg+xml" in out.get("data", {}) for out in cell.outputs) == 1, fw
+    assert_each_run_draws_one_figure(notebooks, r"train_ch11\(|train_concise_ch11\(", runs=3)
 
 
 # Training runs, recomputed
@@ -320,7 +282,7 @@ def test_the_loss_curve_is_what_the_text_describes(runs):
         losses = run["scratch"]
         assert len(losses) == 2 * RECORDS_PER_EPOCH + 1, fw
         assert round(losses[0], 3) == 0.273, fw
-        second = losses[RECORDS_PER_EPOCH:]
+        second = second_epoch(losses)
         assert 0.242 < min(second) and max(second) < 0.246, fw
         assert round(losses[-1], 3) == 0.243 and losses[-1] < 0.245, fw
         assert round(run["default"][-1], 3) == 0.243, fw
@@ -340,21 +302,21 @@ def test_the_learning_rates_at_the_end(runs):
 
 
 def test_runs_from_scratch_agree_across_frameworks(runs):
+    assert_same_losses_in_every_framework(runs, ["scratch"], atol=1e-5)
     for fw in FRAMEWORKS.names[1:]:
-        assert np.allclose(runs[fw]["scratch"], runs["mxnet"]["scratch"], rtol=0, atol=1e-5), fw
         assert np.allclose(runs[fw]["sums"][0], runs["mxnet"]["sums"][0], rtol=1e-4), fw
 
 
 def test_each_builtin_configured_as_written_retraces_the_scratch_run(runs):
     for fw, run in runs.items():
-        gap = max(abs(a - b) for a, b in zip(run["concise"], run["scratch"]))
+        gap = largest_gap(run["concise"], run["scratch"])
         assert gap < 1e-4 and gap < 2e-8, (fw, gap)
 
 
 def test_each_builtin_with_its_defaults_drifts_by_the_quoted_amount(runs):
     quoted_gaps = {"mxnet": 1.6e-4, "pytorch": 1.8e-4, "tensorflow": 1.1e-3}
     for fw, run in runs.items():
-        gap = max(abs(a - b) for a, b in zip(run["default"], run["scratch"]))
+        gap = largest_gap(run["default"], run["scratch"])
         assert float(f"{gap:.1e}") == quoted_gaps[fw], (fw, gap)
         assert gap > 1e-4, "larger than what we call the same run"
 
@@ -384,25 +346,14 @@ def test_the_table_of_defaults_is_right():
 
 
 def test_every_citation_and_reference_resolves():
-    keys = re.findall(r"\{cite:[pt]\}`([^`]+)`", TEXT)
-    assert "Duchi.Hazan.Singer.2011" in keys
-    for key in keys:
-        assert re.search(rf"@\w+\{{{re.escape(key)},", BIBLIOGRAPHY), key
-    labels = set(re.findall(r"^\$\$ \((eq_\w+)\)$", TEXT, flags=re.M))
-    referenced = set(re.findall(r"\{eq\}`(eq_\w+)`", TEXT))
-    assert referenced and referenced <= labels
+    assert "Duchi.Hazan.Singer.2011" in CHAPTER.citations()
+    CHAPTER.assert_equation_references_resolve()
     assert TEXT.count("(sec_adagrad)=") == 1
-    for label in re.findall(r"\{numref\}`(sec_\w+)`", TEXT):
-        assert any(f"({label})=" in path.read_text(encoding="utf-8")
-                   for path in (ROOT / "chapters").glob("*.md")), label
+    CHAPTER.assert_section_references_resolve()
 
 
 def test_exercises_have_collapsed_answers():
-    exercises = TEXT.split("## Exercises", 1)[1].split("## References", 1)[0]
-    items = re.findall(r"^1\. ", exercises, flags=re.M)
-    dropdowns = re.findall(r"^   :::\{dropdown\} (Answer|Hint)$", exercises, flags=re.M)
-    assert len(items) == len(dropdowns) == 5
-    assert ":open:" not in exercises
+    CHAPTER.assert_exercises_have_collapsed_answers(5)
 
 
 def test_gradient_descent_links_here():

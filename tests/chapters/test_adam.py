@@ -14,53 +14,23 @@ import re
 import numpy as np
 import pytest
 
-from bookbuild.frameworks import FRAMEWORKS, framework_tags
+from bookbuild.frameworks import framework_tags
 
-from .chapter_runs import run_chapter
-from .chapter_tools import (ROOT, ChapterUnderTest, assert_same_outputs_in_every_framework, printed,
-                            python_source)
+from .chapter_runner import run_chapter
+from .chapter_tools import (ROOT, RECORDS_PER_EPOCH, ChapterUnderTest, assert_each_run_draws_one_figure,
+                            assert_same_losses_in_every_framework, assert_same_outputs_in_every_framework,
+                            largest_gap, printed, second_epoch)
 
 CHAPTER = ChapterUnderTest("adam.md")
 TEXT = CHAPTER.text
 quoted = CHAPTER.quoted
-BIBLIOGRAPHY = (ROOT / "chapters" / "references.bib").read_text(encoding="utf-8")
-RECORDS_PER_EPOCH = 7  # train_ch11 records every 200 of the 1500 examples
 RUNS = ("losses_adam", "losses_uncorrected", "losses_concise", "losses_yogi")
 
 
 # Reading the chapter
 
 
-def shared(**globals_):
-    """The functions and imports of the chapter's untagged cells, with ``globals_`` as globals."""
-    nodes = []
-    for cell in CHAPTER.code_cells():
-        if not framework_tags(cell):
-            nodes += [node for node in ast.parse(python_source(cell.source)).body
-                      if isinstance(node, (ast.FunctionDef, ast.Import, ast.ImportFrom))]
-    namespace = dict(globals_)
-    exec(compile(ast.Module(body=nodes, type_ignores=[]), str(CHAPTER.path), "exec"), namespace)
-    return namespace
-
-
-def calls(name):
-    """(framework tags, positional literals, keyword literals) of every call of ``name``."""
-    found = []
-    for cell in CHAPTER.code_cells():
-        for node in ast.walk(ast.parse(python_source(cell.source))):
-            if isinstance(node, ast.Call):
-                called = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-                if called == name:
-                    found.append((framework_tags(cell), [_literal(arg) for arg in node.args],
-                                  {kw.arg: _literal(kw.value) for kw in node.keywords}))
-    return found
-
-
-def _literal(node):
-    try:
-        return ast.literal_eval(node)
-    except ValueError:
-        return ast.unparse(node)
+shared = CHAPTER.shared_namespace
 
 
 def defaults_of_train_adaptive():
@@ -95,15 +65,15 @@ ADAM = shared()["adam_rule"]
 def test_the_chapter_runs_the_experiments_it_discusses():
     assert defaults_of_train_adaptive() == {'lr': 0.01, 'beta1': 0.9, 'beta2': 0.999,
                                             'eps': 1e-8, 't': 0}
-    runs = [(args, kwargs) for _, args, kwargs in calls("train_adaptive")]
+    runs = [(args, kwargs) for _, args, kwargs in CHAPTER.calls("train_adaptive")]
     assert runs == [(["adam_rule"], {}), (["adam_rule"], {"correct": False}),
                     (["yogi_rule"], {"eps": 1e-3})]
-    concise = {tags: args[:2] for tags, args, _ in calls("train_concise_ch11")}
+    concise = {tags: args[:2] for tags, args, _ in CHAPTER.calls("train_concise_ch11")}
     assert concise == {("mxnet",): ["adam", {"learning_rate": 0.01}],
                        ("pytorch",): ["torch.optim.Adam", {"lr": 0.01}],
                        ("tensorflow",): ["tf.keras.optimizers.Adam",
                                          {"learning_rate": 0.01, "epsilon": 1e-8}]}
-    assert [args for _, args, _ in calls("get_data_ch11")] == [[]]
+    assert [args for _, args, _ in CHAPTER.calls("get_data_ch11")] == [[]]
     assert "batch_size=10" in TEXT
 
 
@@ -233,12 +203,7 @@ def test_the_shared_figures_are_the_same_in_every_framework(notebooks):
 
 
 def test_every_training_run_draws_its_loss_figure(notebooks):
-    for fw, notebook in notebooks.items():
-        runs = [cell for cell in notebook.cells
-                if re.search(r"train_adaptive\(\w|train_concise_ch11\(", cell.source)]
-        assert len(runs) == 4, fw
-        for cell in runs:
-            assert sum("image/svg+xml" in out.get("data", {}) for out in cell.outputs) == 1, fw
+    assert_each_run_draws_one_figure(notebooks, r"train_adaptive\(\w|train_concise_ch11\(", runs=4)
 
 
 # The runs, and the frameworks' own Adam
@@ -285,10 +250,6 @@ def runs():
     return run_chapter(CHAPTER, RUNS + ("facts",), extra=FACTS)
 
 
-def second_epoch(record):
-    return record[RECORDS_PER_EPOCH:]
-
-
 def test_the_loss_curves_are_what_the_text_describes(runs):
     for fw, result in runs.items():
         adam, uncorrected, yogi = (result[name] for name in ("losses_adam", "losses_uncorrected", "losses_yogi"))
@@ -301,7 +262,7 @@ def test_the_loss_curves_are_what_the_text_describes(runs):
         assert 0.243 < min(second_epoch(uncorrected)) and round(max(second_epoch(uncorrected)), 3) == 0.255, fw
         assert round(uncorrected[-1], 3) == 0.248 and uncorrected[-1] > adam[-1], fw
         assert round(yogi[0], 3) == 0.371 and round(yogi[-1], 3) == 0.243, fw
-        assert np.max(np.abs(np.subtract(yogi, adam))) < 0.001, fw
+        assert largest_gap(yogi, adam) < 0.001, fw
     for claim in ("the loss is\nstill 0.371", "drops below 0.25 after 1000 examples",
                   "stays between 0.242\nand 0.247 during the second epoch",
                   "the loss is already down to 0.271", "wanders\nbetween 0.243 and 0.255",
@@ -311,13 +272,12 @@ def test_the_loss_curves_are_what_the_text_describes(runs):
 
 
 def test_the_from_scratch_runs_agree_across_frameworks(runs):
-    for fw in FRAMEWORKS.names[1:]:
-        for name in ("losses_adam", "losses_uncorrected", "losses_yogi", "losses_concise"):
-            assert np.allclose(runs[fw][name], runs["mxnet"][name], rtol=0, atol=1e-5), (fw, name)
+    assert_same_losses_in_every_framework(
+        runs, ("losses_adam", "losses_uncorrected", "losses_yogi", "losses_concise"), atol=1e-5)
 
 
 def test_the_built_ins_trace_the_implementation_from_scratch(runs):
-    gaps = {fw: np.max(np.abs(np.subtract(result["losses_concise"], result["losses_adam"])))
+    gaps = {fw: largest_gap(result["losses_concise"], result["losses_adam"])
             for fw, result in runs.items()}
     assert gaps["pytorch"] < 1e-7, "PyTorch's Adam is the algorithm as written"
     assert gaps["mxnet"] < 1e-6 and gaps["tensorflow"] < 1e-6, "the measured gap of the folded form"
@@ -432,13 +392,9 @@ def test_the_answers_to_the_exercises():
 
 
 def test_references_labels_and_markers():
-    keys = re.findall(r"\{cite:[pt]\}`([^`]+)`", TEXT)
+    keys = CHAPTER.citations()
     assert {"Kingma.Ba.2015", "Reddi.Kale.Kumar.2018", "Zaheer.Reddi.Sachan.ea.2018"} <= set(keys)
-    for key in keys:
-        assert re.search(rf"@\w+\{{{re.escape(key)},", BIBLIOGRAPHY), key
-    labels = set(re.findall(r"^\$\$ \((eq_\w+)\)$", TEXT, flags=re.M))
-    referenced = set(re.findall(r"\{eq\}`(eq_\w+)`", TEXT))
-    assert referenced and referenced <= labels
+    CHAPTER.assert_equation_references_resolve()
     assert TEXT.count("(sec_adam)=") == 1
     assert "TODO" not in TEXT and "<!--" not in TEXT
     assert ":::{dropdown}" in TEXT and ":open:" not in TEXT

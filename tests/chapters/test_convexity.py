@@ -8,20 +8,14 @@ be the same in every framework: to the letter as SVG in the book's executed note
 """
 
 import math
-import os
-import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from bookbuild.pipeline.kernel import KERNEL_ENV
-from bookbuild.frameworks import FRAMEWORKS
 from d2l_shim import rng
 
+from .chapter_runner import assert_figures_agree, figure_data, run_code
 from .chapter_tools import ChapterUnderTest, assert_same_outputs_in_every_framework, printed
-from .figure_data import assert_same_data, figure_data
 
 CHAPTER = ChapterUnderTest("convexity.md")
 quoted = CHAPTER.quoted
@@ -249,11 +243,7 @@ def test_answer_min_of_convex_functions_and_l1_projection():
 
 
 def test_exercises_have_collapsed_answers():
-    exercises = CHAPTER.text.split("## Exercises")[1].split("## References")[0]
-    items = re.findall(r"^1\. ", exercises, re.M)
-    dropdowns = re.findall(r"^   :::\{dropdown\} (Hint|Answer)$", exercises, re.M)
-    assert len(items) == 7 and len(dropdowns) == len(items)
-    assert ":open:" not in exercises
+    CHAPTER.assert_exercises_have_collapsed_answers(7)
 
 
 # Figures
@@ -264,12 +254,7 @@ def test_every_framework_shows_the_same_outputs(notebooks):
 
 
 def test_the_numbers_behind_each_figure_agree_across_frameworks(figures):
-    drawn = [i for i, cell in enumerate(figures["mxnet"]) if cell]
-    assert len(drawn) == 5
-    for fw in FRAMEWORKS.names[1:]:
-        assert len(figures[fw]) == len(figures["mxnet"])
-        for i in drawn:
-            assert_same_data(figures["mxnet"][i], figures[fw][i], atol=1e-12, where=f"{fw} cell {i}")
+    assert_figures_agree(figures, drawn=5, atol=1e-12)
 
 
 def test_the_figures_show_what_the_text_says(figures):
@@ -296,12 +281,10 @@ def test_tensorflow_squares_by_a_power_function():
 
     probe = ("import numpy as np, tensorflow as tf\n"
              "c = [k / 20 for k in range(-30, 51)]\n"
-             "d = tf.constant([[a - 2.0, b - 1.0] for b in c for a in c], dtype=tf.float64)\n"
-             "print(int(np.sum((d ** 2).numpy() != (d * d).numpy())), int(np.sum((d * d).numpy()"
-             " != np.square(d.numpy()))))\n")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env=dict(os.environ, **KERNEL_ENV), timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    power_differs, product_differs = map(int, done.stdout.split())
+             "d = tf.constant([[a - 2.0, b - 1.0] for b in c for a in c], dtype=tf.float64)\n")
+    counts = {"power": "int(np.sum((d ** 2).numpy() != (d * d).numpy()))",
+              "product": "int(np.sum((d * d).numpy() != np.square(d.numpy())))"}
+    done = run_code({"tensorflow": ([probe], counts)}, "a TensorFlow probe")["tensorflow"]["values"]
+    power_differs, product_differs = done["power"], done["product"]
     assert power_differs > 0 and product_differs == 0
     quoted("TensorFlow's `x ** 2` goes through a\ngeneral power function and may differ in the last bit")

@@ -4,8 +4,7 @@ Three sources of truth are compared with the text:
 
 * the airfoil data itself, read with NumPy, for the properties of the problem (the best linear
   fit, the Hessian's eigenvalues, the initial loss, the variance of minibatch gradients);
-* the chapter's own training cells, run per framework in a subprocess (this file, run as a
-  script) with the settings the chapter uses, for the loss curves the text describes;
+* the chapter's own training cells, run per framework in a subprocess (``chapter_runner``) with the settings the chapter uses, for the loss curves the text describes;
 * the chapter executed by the book's pipeline (read from its cache after ``make html``), for
   what readers see: every output that does not measure time is the same in every framework.
 
@@ -13,31 +12,21 @@ Every number the text quotes is recomputed from one of them and looked up in the
 """
 
 import ast
-import contextlib
-import io
-import json
 import math
-import os
 import re
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 
-from bookbuild.pipeline.kernel import KERNEL_ENV
 from bookbuild.frameworks import FRAMEWORKS
 from d2l_shim.data import DataIter, airfoil_path, load_airfoil
 
-from .chapter_tools import ROOT, ChapterUnderTest, printed, python_source
+from .chapter_runner import run_code
+from .chapter_tools import ChapterUnderTest, printed
 
 CHAPTER = ChapterUnderTest("minibatch_sgd.md")
 TEXT = CHAPTER.text
 quoted = CHAPTER.quoted
-
-#: This module, as ``python -m`` runs it from the repository's root (see the end of the file).
-MODULE = "tests.chapters.test_minibatch_sgd"
 
 N = 1500              # the examples the chapter trains on
 RECORD_EVERY = 200    # train_ch11 records the loss after every 200 examples (and at the end)
@@ -77,39 +66,23 @@ def concise_settings():
     return float(rates.pop()), int(sizes[0])
 
 
-def run_chapter_training(framework):
-    """Run the chapter's training cells for ``framework``; return the losses of every run.
+@pytest.fixture(scope="module")
+def losses():
+    """{framework: {run: losses}} from the chapter's own training cells, run per framework.
 
     The import cell and every cell from the first use of the airfoil data on run in one
     namespace, as in a notebook (the timing experiments before are left out: they measure, and
     nothing the text quotes depends on them). Then the chapter's ``train_sgd`` runs once more
     with the concise run's settings, for comparison.
     """
-    import matplotlib
-    matplotlib.use("Agg")
-    cells = code_cells(framework)
-    first_data = next(i for i, source in enumerate(cells) if "get_data_ch11" in source)
-    namespace = {"__name__": "__main__"}
-    for source in [cells[0]] + cells[first_data:]:
-        exec(compile(python_source(source), str(CHAPTER.path), "exec"), namespace)
-    losses = {name: namespace[name][1] for name in [*SETTINGS, "concise_res"]}
-    losses["scratch_as_concise"] = namespace["train_sgd"](*concise_settings())[1]
-    return losses
-
-
-def run_in_subprocess(framework):
-    """:func:`run_chapter_training` in a fresh Python process (one framework per process)."""
-    result = subprocess.run([sys.executable, "-m", MODULE, framework], capture_output=True, text=True,
-                            env={**os.environ, **KERNEL_ENV}, cwd=ROOT, timeout=600)
-    assert result.returncode == 0, f"{framework}: the chapter's training cells failed:\n{result.stderr[-3000:]}"
-    return json.loads(result.stdout)
-
-
-@pytest.fixture(scope="module")
-def losses():
-    """{framework: {run: losses}} from the chapter's own training cells."""
-    with ThreadPoolExecutor(max_workers=len(FRAMEWORKS.names)) as pool:
-        return dict(zip(FRAMEWORKS.names, pool.map(run_in_subprocess, FRAMEWORKS.names)))
+    values = {name: f"{name}[1]" for name in [*SETTINGS, "concise_res"]}
+    values["scratch_as_concise"] = "train_sgd({!r}, {!r})[1]".format(*concise_settings())
+    requests = {}
+    for fw in FRAMEWORKS.names:
+        cells = CHAPTER.sources(fw)
+        first_data = next(i for i, source in enumerate(cells) if "get_data_ch11" in source)
+        requests[fw] = ([cells[0]] + cells[first_data:], values)
+    return {fw: result["values"] for fw, result in run_code(requests, CHAPTER.name).items()}
 
 
 @pytest.fixture(scope="module")
@@ -452,9 +425,3 @@ def test_the_page_says_which_figures_depend_on_the_machine():
     quoted("These measurements, unlike every other output in this book, are *not* the same in the three frameworks")
     quoted("This figure plots times measured while this page was built, so, unlike the one before, "
            "it differs between the frameworks, the machines and the runs")
-
-
-if __name__ == "__main__":  # python -m tests.chapters.test_minibatch_sgd FRAMEWORK, from ROOT
-    with contextlib.redirect_stdout(io.StringIO()):  # what the chapter prints is not the result
-        result = run_chapter_training(sys.argv[1])
-    print(json.dumps(result))

@@ -12,95 +12,33 @@ The loss curves behind the training figures are not printed, so one short subpro
 framework runs the chapter's training cells and returns them.
 """
 
-import ast
-import json
 import math
-import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from bookbuild.pipeline.kernel import KERNEL_ENV
 from bookbuild.frameworks import FRAMEWORKS, framework_tags
 from d2l_shim.twod import train_2d
 
-from .chapter_tools import (ROOT, ChapterUnderTest, assert_same_outputs_in_every_framework, printed,
-                            python_source)
+from .chapter_runner import run_sections
+from .chapter_tools import (RECORDS_PER_EPOCH, ChapterUnderTest,
+                            assert_each_run_draws_one_figure, assert_same_losses_in_every_framework,
+                            assert_same_outputs_in_every_framework, literal_assignments,
+                            printed, second_epoch)
 
 CHAPTER = ChapterUnderTest("momentum.md")
 TEXT = CHAPTER.text
 quoted = CHAPTER.quoted
-BIBLIOGRAPHY = (ROOT / "chapters" / "references.bib").read_text(encoding="utf-8")
+chapter_namespace = CHAPTER.shared_namespace
+cells_containing = CHAPTER.code_cells_containing
 
 START = (-5.0, -2.0)       # where the shim's train_2d starts
 CURVATURES = (0.2, 4.0)    # the gradient of 0.1 x1^2 + 2 x2^2 is (0.2 x1, 4 x2)
-RECORDS_PER_EPOCH = 7      # train_ch11 records every 200 of the 1500 examples
 TRAINING_RUNS = ("losses_02_05", "losses_01_09", "losses_005_09", "losses_concise")
 
 
 # Reading the chapter
-
-
-def chapter_namespace(**globals_):
-    """The functions that the chapter's shared (untagged) cells define, and their imports.
-
-    Only ``def`` and ``import`` statements run, so nothing is plotted or trained. Keyword
-    arguments become globals of the functions, e.g. the ``eta`` and ``beta`` they read.
-    """
-    nodes = []
-    for cell in CHAPTER.code_cells():
-        if not framework_tags(cell):
-            nodes += [node for node in ast.parse(python_source(cell.source)).body
-                      if isinstance(node, (ast.FunctionDef, ast.Import, ast.ImportFrom))]
-    namespace = dict(globals_)
-    exec(compile(ast.Module(body=nodes, type_ignores=[]), str(CHAPTER.path), "exec"), namespace)
-    return namespace
-
-
-def literal_assignments(cell):
-    """{name: value} for the assignments of literals in a cell, ``a, b = 1, 2`` included."""
-    values = {}
-    for node in ast.parse(python_source(cell.source)).body:
-        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
-            continue
-        try:
-            value = ast.literal_eval(node.value)
-        except ValueError:
-            continue
-        target = node.targets[0]
-        if isinstance(target, ast.Name):
-            values[target.id] = value
-        elif isinstance(target, ast.Tuple):
-            values.update(zip((element.id for element in target.elts), value))
-    return values
-
-
-def cells_containing(snippet):
-    """The code cells whose source contains ``snippet``."""
-    return [cell for cell in CHAPTER.code_cells() if snippet in cell.source]
-
-
-def calls(name):
-    """The literal arguments of every call of ``name`` (a function or method) in the code, in order."""
-    found = []
-    for cell in CHAPTER.code_cells():
-        for node in ast.walk(ast.parse(python_source(cell.source))):
-            if isinstance(node, ast.Call):
-                called = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-                if called == name:
-                    found.append((framework_tags(cell), [_literal(arg) for arg in node.args]))
-    return found
-
-
-def _literal(node):
-    """The value of a literal expression, or its source when it is not a literal."""
-    try:
-        return ast.literal_eval(node)
-    except ValueError:
-        return ast.unparse(node)
 
 
 def gd_learning_rates():
@@ -139,8 +77,8 @@ def random_spd(rng, n):
 def test_the_chapter_runs_the_experiments_it_discusses():
     assert gd_learning_rates() == [0.4, 0.6]
     assert momentum_settings() == [(0.6, 0.5), (0.6, 0.25), (0.6, 0)]
-    assert [args for _, args in calls("train_momentum")] == [[0.02, 0.5], [0.01, 0.9], [0.005, 0.9]]
-    concise = {tags: args[1] for tags, args in calls("train_concise_ch11")}
+    assert [args for _, args, _ in CHAPTER.calls("train_momentum")] == [[0.02, 0.5], [0.01, 0.9], [0.005, 0.9]]
+    concise = {tags: args[1] for tags, args, _ in CHAPTER.calls("train_concise_ch11")}
     assert concise == {("mxnet",): {"learning_rate": 0.005, "momentum": 0.9},
                        ("pytorch",): {"lr": 0.005, "momentum": 0.9},
                        ("tensorflow",): {"learning_rate": 0.005, "momentum": 0.9}}
@@ -246,57 +184,11 @@ def notebooks():
     return CHAPTER.executed()
 
 
-#: Runs in a fresh interpreter: executes the code cells it reads from stdin (JSON) and prints
-#: the named loss records as JSON on its last line.
-RUNNER = """
-import contextlib, io, json, sys
-request = json.load(sys.stdin)
-namespace = {}
-with contextlib.redirect_stdout(io.StringIO()):
-    for source in request["cells"]:
-        exec(compile(source, "chapters/momentum.md", "exec"), namespace)
-print(json.dumps({name: [float(x) for x in namespace[name]] for name in request["names"]}))
-"""
-
-
-def training_cells(fw):
-    """The sources of the framework's import cell and of every code cell of "Practical Experiments"."""
-    sources, section = [], None
-    for cell in CHAPTER.cells():
-        if cell.cell_type == "markdown":
-            heading = re.findall(r"^## (.+)$", cell.source, flags=re.M)
-            section = heading[-1] if heading else section
-        elif fw in (framework_tags(cell) or FRAMEWORKS.names):
-            if section == "Practical Experiments" or (not sources and framework_tags(cell)):
-                sources.append(python_source(cell.source))
-    return sources
-
-
 @pytest.fixture(scope="module")
 def losses():
-    """{framework: {run: recorded losses}} from one subprocess per framework, run side by side.
-
-    The subprocesses get the environment the book's kernels get, so they compute what the
-    book prints.
-    """
-    env = dict(os.environ, MPLBACKEND="Agg", **KERNEL_ENV)
-    processes = {}
-    for fw in FRAMEWORKS.names:
-        processes[fw] = subprocess.Popen(
-            [sys.executable, "-c", RUNNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-    results = {}
-    for fw, process in processes.items():
-        request = json.dumps({"cells": training_cells(fw), "names": TRAINING_RUNS})
-        out, err = process.communicate(request, timeout=600)
-        assert process.returncode == 0, f"the training cells failed in {fw}:\n{err[-3000:]}"
-        results[fw] = json.loads(out.strip().splitlines()[-1])
-    return results
-
-
-def second_epoch(record):
-    """The losses recorded during the second epoch."""
-    return record[RECORDS_PER_EPOCH:]
+    """{framework: {run: recorded losses}} from the chapter's "Practical Experiments", run per framework."""
+    return run_sections(CHAPTER, ("Practical Experiments",),
+                        {name: f"[float(x) for x in {name}]" for name in TRAINING_RUNS})
 
 
 def test_the_loss_curves_are_what_the_text_describes(losses):
@@ -319,7 +211,7 @@ def test_the_loss_curves_are_what_the_text_describes(losses):
 
 
 def test_effective_steps_of_the_three_runs():
-    steps = [lr / (1 - momentum) for _, (lr, momentum) in calls("train_momentum")]
+    steps = [lr / (1 - momentum) for _, (lr, momentum), _ in CHAPTER.calls("train_momentum")]
     assert steps == pytest.approx([0.04, 0.1, 0.05])
     assert steps[1] / steps[0] == pytest.approx(2.5)
     quoted("$\\eta / (1 - \\beta) = 0.02 / (1 - 0.5) = 0.04$")
@@ -334,9 +226,7 @@ def test_the_frameworks_optimizer_retraces_the_implementation_from_scratch(losse
 
 
 def test_every_framework_records_the_same_losses(losses):
-    for fw in FRAMEWORKS.names[1:]:
-        for run in TRAINING_RUNS:
-            assert np.allclose(losses[fw][run], losses["mxnet"][run], rtol=0, atol=1e-6), (fw, run)
+    assert_same_losses_in_every_framework(losses, TRAINING_RUNS, atol=1e-6)
 
 
 def test_each_framework_prints_the_quoted_numbers(notebooks):
@@ -365,12 +255,7 @@ def test_every_figure_outside_training_is_the_same_in_every_framework(notebooks)
 
 
 def test_every_training_run_draws_its_loss_figure(notebooks):
-    for fw, notebook in notebooks.items():
-        runs = [cell for cell in notebook.cells
-                if re.search(r"train_momentum\(\d|train_concise_ch11\(", cell.source)]
-        assert len(runs) == 4, fw
-        for cell in runs:
-            assert sum("image/svg+xml" in out.get("data", {}) for out in cell.outputs) == 1, fw
+    assert_each_run_draws_one_figure(notebooks, r"train_momentum\(\d|train_concise_ch11\(", runs=4)
 
 
 # Theoretical analysis: quadratics and their eigenbasis
@@ -596,14 +481,9 @@ def test_no_portuguese_is_left():
 
 
 def test_every_citation_is_in_the_bibliography():
-    keys = re.findall(r"\{cite:[pt]\}`([^`]+)`", TEXT)
     assert {"Polyak.1964", "Nesterov.2004", "Sutskever.Martens.Dahl.ea.2013", "Goh.2017",
-            "Flammarion.Bach.2015"} <= set(keys)
-    for key in keys:
-        assert re.search(rf"@\w+\{{{re.escape(key)},", BIBLIOGRAPHY), key
+            "Flammarion.Bach.2015"} <= set(CHAPTER.citations())
 
 
 def test_every_equation_the_text_refers_to_is_labelled():
-    labels = set(re.findall(r"^\$\$ \((eq_\w+)\)$", TEXT, flags=re.M))
-    referenced = set(re.findall(r"\{eq\}`(eq_\w+)`", TEXT))
-    assert referenced and referenced <= labels
+    CHAPTER.assert_equation_references_resolve()

@@ -8,23 +8,18 @@ the same in every framework: to the letter as SVG in the book's executed noteboo
 running the chapter's code.
 """
 
-import json
 import math
-import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import yaml
 
-from bookbuild.pipeline.kernel import KERNEL_ENV
 from bookbuild.frameworks import FRAMEWORKS
 from d2l_shim import rng
 
+from .chapter_runner import assert_figures_agree, figure_data, run_code
 from .chapter_tools import ROOT, ChapterUnderTest, assert_same_outputs_in_every_framework, printed
-from .figure_data import assert_same_data, figure_data
 
 CHAPTER = ChapterUnderTest("optimization_intro.md")
 quoted = CHAPTER.quoted
@@ -231,11 +226,7 @@ def test_answer_a_smaller_wiggle():
 
 
 def test_exercises_have_collapsed_answers():
-    exercises = CHAPTER.text.split("## Exercises")[1].split("## References")[0]
-    items = re.findall(r"^1\. ", exercises, re.M)
-    dropdowns = re.findall(r"^   :::\{dropdown\} (Hint|Answer)$", exercises, re.M)
-    assert len(items) == 5 and len(dropdowns) == len(items)
-    assert ":open:" not in exercises
+    CHAPTER.assert_exercises_have_collapsed_answers(5)
 
 
 # Figures
@@ -246,12 +237,7 @@ def test_every_framework_shows_the_same_outputs(notebooks):
 
 
 def test_the_numbers_behind_each_figure_agree_across_frameworks(figures):
-    drawn = [i for i, cell in enumerate(figures["mxnet"]) if cell]
-    assert len(drawn) == 5
-    for fw in FRAMEWORKS.names[1:]:
-        assert len(figures[fw]) == len(figures["mxnet"])
-        for i in drawn:
-            assert_same_data(figures["mxnet"][i], figures[fw][i], atol=1e-12, where=f"{fw} cell {i}")
+    assert_figures_agree(figures, drawn=5, atol=1e-12)
 
 
 def test_the_figures_show_what_the_text_says(figures):
@@ -271,11 +257,11 @@ def test_the_figures_show_what_the_text_says(figures):
     assert np.allclose(slope[:, 1], 1 - np.tanh(slope[:, 0]) ** 2, atol=1e-12)
 
 
-#: Prints, as JSON, cos(pi x) and tanh(x) on the grid of the figures, in single and double precision.
+#: Computes ``out``: cos(pi x) and tanh(x) on the grid of the figures, in single and double
+#: precision, in the framework named by ``fw``.
 PRECISION_PROBE = """
-import json, math, sys
+import math
 import numpy as np
-fw = sys.argv[1]
 values = [k / 100 for k in range(-200, 501)]
 if fw == 'mxnet':
     from d2l_shim import mxnet as d2l
@@ -293,20 +279,14 @@ out = {}
 for dtype in ('float32', 'float64'):
     x = make(values, dtype)
     out[dtype] = [d2l.numpy(cos(math.pi * x)).astype(float).tolist(), d2l.numpy(tanh(x)).astype(float).tolist()]
-print(json.dumps(out))
 """
 
 
 def test_single_precision_would_not_draw_the_same_figures():
     """The reason the chapter computes in float64: in float32 the frameworks' cos and tanh differ."""
 
-    env = dict(os.environ, **KERNEL_ENV)
-    results = {}
-    for fw in FRAMEWORKS.names:
-        done = subprocess.run([sys.executable, "-c", PRECISION_PROBE, fw], capture_output=True,
-                              text=True, env=env, cwd=ROOT, timeout=300)
-        assert done.returncode == 0, done.stderr[-2000:]
-        results[fw] = json.loads(done.stdout.strip().splitlines()[-1])
+    requests = {fw: ([f"fw = {fw!r}", PRECISION_PROBE], {"out": "out"}) for fw in FRAMEWORKS.names}
+    results = {fw: result["values"]["out"] for fw, result in run_code(requests, "a precision probe").items()}
     single = [np.array(results[fw]["float32"]) for fw in FRAMEWORKS.names]
     double = [np.array(results[fw]["float64"]) for fw in FRAMEWORKS.names]
     assert any(not np.array_equal(single[0], other) for other in single[1:])

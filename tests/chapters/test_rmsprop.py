@@ -8,59 +8,36 @@ RMSprop cannot be configured to be the algorithm as written, so its gap is pinne
 size instead.
 """
 
-import ast
 import math
 import re
 
 import numpy as np
 import pytest
 
-from bookbuild.frameworks import FRAMEWORKS, framework_tags
+from bookbuild.frameworks import framework_tags
 from d2l_shim import checks
 from d2l_shim.twod import train_2d
 
-from .chapter_tools import (ROOT, ChapterUnderTest, assert_same_outputs_in_every_framework, printed,
-                            python_source)
-from .section_runner import evaluate, run_sections
+from .chapter_runner import evaluate, run_sections
+from .chapter_tools import (ROOT, RECORDS_PER_EPOCH, ChapterUnderTest, assert_each_run_draws_one_figure,
+                            assert_same_losses_in_every_framework, assert_same_outputs_in_every_framework,
+                            cells_matching, largest_gap, printed, second_epoch, stdout)
 
 CHAPTER = ChapterUnderTest("rmsprop.md")
 TEXT = CHAPTER.text
 quoted = CHAPTER.quoted
-BIBLIOGRAPHY = (ROOT / "chapters" / "references.bib").read_text(encoding="utf-8")
 
-RECORDS_PER_EPOCH = 7
 TRAINING = ("Implementation from Scratch", "Concise Implementation")
-
-
-def chapter_namespace(**globals_):
-    """The imports and functions of the chapter's shared (untagged) cells; ``globals_`` become their globals."""
-    nodes = []
-    for cell in CHAPTER.code_cells():
-        if not framework_tags(cell):
-            nodes += [node for node in ast.parse(python_source(cell.source)).body
-                      if isinstance(node, (ast.FunctionDef, ast.Import, ast.ImportFrom))]
-    namespace = dict(globals_)
-    exec(compile(ast.Module(body=nodes, type_ignores=[]), str(CHAPTER.path), "exec"), namespace)
-    return namespace
 
 
 def trace(steps=20, eta=0.4, gamma=0.9, eps=1e-6):
     """The positions of ``train_2d`` with the chapter's ``rmsprop_2d``."""
-    return train_2d(chapter_namespace(eta=eta, gamma=gamma, eps=eps)["rmsprop_2d"], steps)
+    return train_2d(CHAPTER.shared_namespace(eta=eta, gamma=gamma, eps=eps)["rmsprop_2d"], steps)
 
 
 def concise_settings():
     """(tags, optimizer source, hyperparameters) of every train_concise_ch11 call, in order."""
-    found = []
-    for cell in CHAPTER.code_cells():
-        for node in ast.walk(ast.parse(python_source(cell.source))):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "train_concise_ch11":
-                optimizer = node.args[0]
-                found.append((framework_tags(cell),
-                              ast.literal_eval(optimizer) if isinstance(optimizer, ast.Constant)
-                              else ast.unparse(optimizer),
-                              ast.literal_eval(node.args[1])))
-    return found
+    return [(tags, args[0], args[1]) for tags, args, _ in CHAPTER.calls("train_concise_ch11")]
 
 
 # The settings
@@ -202,8 +179,7 @@ def test_each_framework_prints_the_quoted_numbers(notebooks):
         assert printed(notebook, "eta, gamma, eps = 0.4") == f"epoch 20, x1: {x1:f}, x2: {x2:f}\n", fw
         x1, x2 = trace(steps=100)[-1]
         assert printed(notebook, "steps=100") == f"epoch 100, x1: {x1:f}, x2: {x2:f}\n", fw
-        outputs = ["".join(o.text for o in cell.outputs if o.output_type == "stream")
-                   for cell in notebook.cells if re.search(r"train_ch11\(|train_concise_ch11\(", cell.source)]
+        outputs = [stdout(cell) for cell in cells_matching(notebook, r"train_ch11\(|train_concise_ch11\(")]
         assert len(outputs) == 3, fw
         for output in outputs:
             assert re.fullmatch(r"loss: 0\.246, [\d.]+ sec/epoch\n", output), (fw, output)
@@ -214,9 +190,7 @@ def test_each_framework_prints_the_quoted_numbers(notebooks):
 def test_the_gaps_printed_are_those_the_text_quotes(notebooks):
     defaults = {"mxnet": "6.8e-04", "pytorch": "7.7e-02", "tensorflow": "5.8e-04"}
     for fw, notebook in notebooks.items():
-        [matching, default] = [
-            "".join(o.text for o in cell.outputs if o.output_type == "stream")
-            for cell in notebook.cells if "print(f'largest gap" in cell.source]
+        [matching, default] = [stdout(cell) for cell in cells_matching(notebook, re.escape("print(f'largest gap"))]
         value = float(re.fullmatch(r"largest gap to the run from scratch: (\S+)\n", matching).group(1))
         if fw == "pytorch":
             assert value == 6.9e-4
@@ -237,10 +211,7 @@ def test_every_figure_outside_training_is_the_same_in_every_framework(notebooks)
 
 
 def test_every_training_run_draws_its_loss_figure(notebooks):
-    for fw, notebook in notebooks.items():
-        runs = [cell for cell in notebook.cells if re.search(r"train_ch11\(|train_concise_ch11\(", cell.source)]
-        for cell in runs:
-            assert sum("image/svg+xml" in out.get("data", {}) for out in cell.outputs) == 1, fw
+    assert_each_run_draws_one_figure(notebooks, r"train_ch11\(|train_concise_ch11\(", runs=3)
 
 
 # Training runs, recomputed
@@ -263,7 +234,7 @@ def test_the_loss_curve_is_what_the_text_describes(runs):
         losses = run["scratch"]
         assert len(losses) == 2 * RECORDS_PER_EPOCH + 1, fw
         assert round(losses[0], 3) == 0.350, fw
-        second = losses[RECORDS_PER_EPOCH:]
+        second = second_epoch(losses)
         assert 0.242 < min(second) and max(second) < 0.250, fw
         assert round(losses[-1], 3) == 0.246, fw
         assert round(run["default"][-1], 3) == 0.246 and round(run["concise"][-1], 3) == 0.246, fw
@@ -274,12 +245,11 @@ def test_the_loss_curve_is_what_the_text_describes(runs):
 
 
 def test_runs_from_scratch_agree_across_frameworks(runs):
-    for fw in FRAMEWORKS.names[1:]:
-        assert np.allclose(runs[fw]["scratch"], runs["mxnet"]["scratch"], rtol=0, atol=1e-5), fw
+    assert_same_losses_in_every_framework(runs, ["scratch"], atol=1e-5)
 
 
 def test_gluon_and_keras_are_the_algorithm_pytorch_is_not(runs):
-    gaps = {fw: max(abs(a - b) for a, b in zip(run["concise"], run["scratch"])) for fw, run in runs.items()}
+    gaps = {fw: largest_gap(run["concise"], run["scratch"]) for fw, run in runs.items()}
     assert gaps["mxnet"] < 1e-4 and gaps["tensorflow"] < 1e-4
     assert gaps["mxnet"] < 1e-7 and gaps["tensorflow"] == 0.0
     # PyTorch: eps outside the root; the gap is pinned at its measured size.
@@ -293,7 +263,7 @@ def test_gluon_and_keras_are_the_algorithm_pytorch_is_not(runs):
 
 def test_exercise_pytorch_eps_at_the_root_of_ours(runs):
     run = runs["pytorch"]
-    gap = max(abs(a - b) for a, b in zip(run["torch_eps_root"], run["scratch"]))
+    gap = largest_gap(run["torch_eps_root"], run["scratch"])
     assert float(f"{gap:.1e}") == 1.4e-4 and gap > 1e-4
     assert runs["mxnet"]["torch_eps_root"] is None
     quoted("The gap shrinks from $6.9 \\cdot 10^{-4}$ to $1.4 \\cdot 10^{-4}$, closer but still larger than\n"
@@ -303,7 +273,7 @@ def test_exercise_pytorch_eps_at_the_root_of_ours(runs):
 def test_each_builtin_with_its_defaults_drifts_by_the_quoted_amount(runs):
     quoted_gaps = {"mxnet": 6.8e-4, "pytorch": 7.7e-2, "tensorflow": 5.8e-4}
     for fw, run in runs.items():
-        gap = max(abs(a - b) for a, b in zip(run["default"], run["scratch"]))
+        gap = largest_gap(run["default"], run["scratch"])
         assert float(f"{gap:.1e}") == quoted_gaps[fw], (fw, gap)
 
 
@@ -334,25 +304,14 @@ def test_the_table_of_defaults_is_right():
 
 
 def test_every_citation_and_reference_resolves():
-    keys = re.findall(r"\{cite:[pt]\}`([^`]+)`", TEXT)
-    assert "Tieleman.Hinton.2012" in keys
-    for key in keys:
-        assert re.search(rf"@\w+\{{{re.escape(key)},", BIBLIOGRAPHY), key
-    labels = set(re.findall(r"^\$\$ \((eq_\w+)\)$", TEXT, flags=re.M))
-    referenced = set(re.findall(r"\{eq\}`(eq_\w+)`", TEXT))
-    assert referenced and referenced <= labels
+    assert "Tieleman.Hinton.2012" in CHAPTER.citations()
+    CHAPTER.assert_equation_references_resolve()
     assert TEXT.count("(sec_rmsprop)=") == 1
-    for label in re.findall(r"\{numref\}`(sec_\w+)`", TEXT):
-        assert any(f"({label})=" in path.read_text(encoding="utf-8")
-                   for path in (ROOT / "chapters").glob("*.md")), label
+    CHAPTER.assert_section_references_resolve()
 
 
 def test_exercises_have_collapsed_answers():
-    exercises = TEXT.split("## Exercises", 1)[1].split("## References", 1)[0]
-    items = re.findall(r"^1\. ", exercises, flags=re.M)
-    dropdowns = re.findall(r"^   :::\{dropdown\} (Answer|Hint)$", exercises, flags=re.M)
-    assert len(items) == len(dropdowns) == 5
-    assert ":open:" not in exercises
+    CHAPTER.assert_exercises_have_collapsed_answers(5)
 
 
 def test_rmsprop_follows_adagrad_in_the_book():

@@ -9,7 +9,7 @@ passes them to the Sphinx extension; ``python -m bookbuild execute`` reads the s
           cache_dir: .cache/executed     # executed notebooks, keyed by content
           notebook_dir: _build/notebooks # learner notebooks
           timeout: 1200                  # seconds one cell may run
-          base_url: https://example.org/book/  # the online book (learner notebooks link to it)
+          base_url: ""                   # the online book's https:// address, if any
 
 An unknown setting or a value of the wrong type stops the build with a message that names
 the setting and what it accepts.
@@ -59,7 +59,8 @@ _ACCEPTS = {
     "cache_dir": (str, "a directory relative to the book's root"),
     "notebook_dir": (str, "a directory relative to the book's root"),
     "timeout": (int, "a positive whole number of seconds"),
-    "base_url": (str, "the http:// or https:// address of the online book, such as https://example.org/book/"),
+    "base_url": (str, "the http:// or https:// address of the online book, such as https://example.org/book/, "
+                      "or empty"),
 }
 
 
@@ -80,6 +81,8 @@ def from_mapping(settings: Mapping | None) -> BookConfig:
             )
         kind, meaning = _ACCEPTS[key]
         wrong_type = not isinstance(value, kind) or isinstance(value, bool)
+        if key == "base_url" and value == "":
+            continue  # no online book: the learner notebooks' references are plain text
         if key == "base_url" and not wrong_type:
             address = urlsplit(value)
             wrong_type = address.scheme not in ("http", "https") or not address.netloc

@@ -142,9 +142,14 @@ class Cache:
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write ``text`` (UTF-8 when a string) to ``path`` through a temporary file and a rename."""
+    """Write ``text`` (UTF-8 when a string) to ``path`` through a temporary file and a rename.
+
+    The file is readable by all (``mkstemp`` would leave it to its owner), as the served book
+    and the learners' downloads must be.
+    """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()

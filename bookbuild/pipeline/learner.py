@@ -38,7 +38,7 @@ SETUP_TEXT = """\
 with its outputs.*
 
 **To run it yourself** you need Python 3.11 and the book's {label} archive,
-`{archive}`{where}: it holds every chapter's {label} notebook, the book's small helper
+{archive}{where}: it holds every chapter's {label} notebook, the book's small helper
 library `d2l_shim` and `{requirements}`. Unpack it and, in its folder (ideally in a fresh
 virtual environment), run the one setup command
 
@@ -84,6 +84,10 @@ to use a copy you already have.
 
 class LearnerError(ValueError):
     """The learners' files cannot be written; the message says what to fix."""
+
+
+#: The folder of the built HTML book that serves the archives, at stable addresses.
+ARCHIVE_URL_DIR = "notebooks"
 
 
 def archive_name(framework: str) -> str:
@@ -149,11 +153,15 @@ def setup_cell(index: BookIndex, chapter: Chapter, framework: str) -> nbformat.N
     """The first cell of a learner notebook: what it is and the one command that sets it up."""
     section = index.section_of(chapter.path)
     label = FRAMEWORKS[framework].label
-    home = index.url("index", "")
+    archive = archive_name(framework)
+    if index.base_url:
+        online = index.base_url.rstrip("/")
+        archive_text = f"[`{archive}`]({online}/{ARCHIVE_URL_DIR}/{archive})"
+        where = f" (every chapter page of [the online book]({online}/) links to it)"
+    else:
+        archive_text, where = f"`{archive}`", " (every chapter page of the book links to it)"
     cell = nbformat.v4.new_markdown_cell(SETUP_TEXT.format(
-        label=label, section=section, archive=archive_name(framework),
-        where=f" (linked from every chapter page of [the online book]({home}))" if home
-        else " (every chapter page of the book links to it)",
+        label=label, section=section, archive=archive_text, where=where,
         requirements=requirements_name(framework), data_dir=DATA_DIR_VARIABLE,
     ))
     cell["id"] = "setup"

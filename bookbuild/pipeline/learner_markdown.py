@@ -275,13 +275,15 @@ class MarkdownConverter:
             elif token.type == "myst_target":
                 blocks.append((*token.map, ""))
             elif token.type == "math_block_label":
-                equation = self.index.equations[token.info]
+                equation = self.index.equations.get(token.info)
+                if equation is None:
+                    raise ConversionError(
+                        f"{self.where(line)}: the equation {token.info!r} is in no chapter of _toc.yml; "
+                        "list the chapter there.")
                 body = f"{token.content.strip()} \\tag{{{equation.number}}}"
                 blocks.append((*token.map, self._indent(lines[token.map[0]], token.markup, f"$$\n{body}\n$$")))
             elif directive_name(token):
                 new = self._directive(token, line)
-                if new and token.map[1] < len(lines) + 1:
-                    new += "\n"
                 blocks.append((*token.map, self._indent(lines[token.map[0]], token.markup, new) if new else ""))
         for start, end, new in sorted(blocks, reverse=True):
             replacement = new.splitlines(keepends=True)
@@ -299,6 +301,11 @@ class MarkdownConverter:
         return "\n".join([prefix + out[0], *[(rest + line) if line else rest.rstrip() for line in out[1:]]])
 
     def _rewrite_inline(self, lines: list[str], token: Token, line: int | None) -> None:
+        """Replace each role of the inline ``token`` in the source lines it spans."""
+        if not any(child.type == "myst_role" for child in token.children):
+            return
+        if token.map is None:
+            raise ConversionError(f"{self.where(line)}: a role in a table cannot be converted; move it out of the table.")
         start, end = token.map
         text = "".join(lines[start:end])
         cursor = 0

@@ -1,9 +1,11 @@
 """Links from each chapter page to its executed notebook in each framework, and to the archives.
 
-The links are Sphinx download references, so Sphinx copies the notebooks and the archives
-(``d2l-book-<framework>.zip``, written by ``make notebooks``) into the built book, and it
-re-reads the page whenever one of them changes: that is how a change in outputs (say, after
-an edit to ``d2l_shim``) reaches a page whose source did not change.
+The notebook links are Sphinx download references, so Sphinx copies the notebooks into the
+built book, and it re-reads the page whenever one of them changes: that is how a change in
+outputs (say, after an edit to ``d2l_shim``) reaches a page whose source did not change.
+The archives (``d2l-book-<framework>.zip``, written by ``make notebooks``) are copied, when
+they changed, to a stable address, ``notebooks/`` of the built book, which the learner
+notebooks can name; a changed archive re-reads no page.
 
 Every chapter page links to its notebook and to the archive of each framework; the landing
 page links to the archives. ``static/notebook-downloads.js`` marks the links of the
@@ -26,7 +28,8 @@ from sphinx.transforms import SphinxTransform
 
 from ..config import from_mapping
 from ..frameworks import FRAMEWORKS, SYNC_GROUP
-from ..pipeline.learner import archive_path, notebook_path
+from ..pipeline.cache import write_if_changed
+from ..pipeline.learner import ARCHIVE_URL_DIR, archive_name, archive_path, notebook_path
 
 STATIC_DIR = Path(__file__).parent / "static"
 JS_FILE = "notebook-downloads.js"
@@ -37,31 +40,41 @@ LINK_CLASS = "d2l-download"
 CHOSEN_CLASS = "d2l-download-chosen"
 
 
-def _links(docname: str, text: str, targets: dict[str, str], classes: list[str]) -> nodes.paragraph:
-    """A paragraph: ``text``, then one link per framework (paths relative to the source root)."""
+def _links(text: str, links: dict[str, nodes.Element], classes: list[str]) -> nodes.paragraph:
+    """A paragraph: ``text``, then the link of each framework."""
     paragraph = nodes.paragraph("", "", classes=classes)
     paragraph += nodes.Text(text)
-    for position, (fw, target) in enumerate(targets.items()):
+    for position, (fw, link) in enumerate(links.items()):
         if position:
             paragraph += nodes.Text(" · ")
-        paragraph += addnodes.download_reference(
-            "", "", nodes.inline("", FRAMEWORKS[fw].label),
-            refdoc=docname, refdomain="", reftype="download", refexplicit=True,
-            refwarn=True, reftarget="/" + target, classes=[LINK_CLASS, f"{LINK_CLASS}-{fw}"],
-        )
+        link["classes"] += [LINK_CLASS, f"{LINK_CLASS}-{fw}"]
+        paragraph += link
     return paragraph
 
 
 def download_links(docname: str, notebooks: dict[str, str]) -> nodes.paragraph:
-    """A paragraph linking to each framework's notebook of the chapter."""
-    return _links(docname, "Download this chapter as a Jupyter notebook: ", notebooks,
-                  ["d2l-notebook-downloads"])
+    """A paragraph linking to each framework's notebook (paths relative to the source root)."""
+    links = {
+        fw: addnodes.download_reference(
+            "", "", nodes.inline("", FRAMEWORKS[fw].label),
+            refdoc=docname, refdomain="", reftype="download", refexplicit=True,
+            refwarn=True, reftarget="/" + target,
+        )
+        for fw, target in notebooks.items()
+    }
+    return _links("Download this chapter as a Jupyter notebook: ", links, ["d2l-notebook-downloads"])
 
 
-def archive_links(docname: str, archives: dict[str, str]) -> nodes.paragraph:
-    """A paragraph linking to each framework's archive of the whole book."""
-    return _links(docname, "Download the whole book for one framework (notebooks, helper library and "
-                  "setup, as a zip file): ", archives, ["d2l-archive-downloads"])
+def archive_links(docname: str, frameworks: list[str]) -> nodes.paragraph:
+    """A paragraph linking to each framework's archive of the whole book, at its stable address."""
+    up = "../" * docname.count("/")
+    links = {
+        fw: nodes.reference("", "", nodes.inline("", FRAMEWORKS[fw].label),
+                            refuri=f"{up}{ARCHIVE_URL_DIR}/{archive_name(fw)}", internal=True)
+        for fw in frameworks
+    }
+    return _links("Download the whole book for one framework (notebooks, helper library and setup, "
+                  "as a zip file): ", links, ["d2l-archive-downloads"])
 
 
 class NotebookDownloads(SphinxTransform):
@@ -78,11 +91,7 @@ class NotebookDownloads(SphinxTransform):
             for fw in FRAMEWORKS.names
             if notebook_path(notebook_dir, name, fw).exists()
         }
-        archives = {
-            fw: os.path.relpath(archive_path(notebook_dir, fw), srcdir)
-            for fw in FRAMEWORKS.names
-            if archive_path(notebook_dir, fw).exists()
-        }
+        archives = [fw for fw in FRAMEWORKS.names if archive_path(notebook_dir, fw).exists()]
         title = next(iter(self.document.findall(nodes.title)), None)
         is_landing_page = self.env.docname == self.config.root_doc
         if title is None or not (notebooks or is_landing_page):
@@ -96,6 +105,17 @@ class NotebookDownloads(SphinxTransform):
         at = section.index(title) + 1
         for offset, paragraph in enumerate(added):
             section.insert(at + offset, paragraph)
+
+
+def copy_archives(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: put the archives at their stable address in the HTML book (if changed)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    notebook_dir = from_mapping(app.config.bookbuild).notebook_path(Path(app.srcdir))
+    for fw in FRAMEWORKS.names:
+        source = archive_path(notebook_dir, fw)
+        if source.exists():
+            write_if_changed(Path(app.outdir) / ARCHIVE_URL_DIR / source.name, source.read_bytes())
 
 
 def configure(app: Sphinx, config: Config) -> None:
@@ -113,6 +133,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("notebook_downloads_digest", "", "html", types=(str,))
     app.add_transform(NotebookDownloads)
     app.connect("config-inited", configure, priority=600)
+    app.connect("build-finished", copy_archives)
     # After sphinx-design's design-tabs.js (priority 500), whose choice it follows.
     app.add_js_file(JS_FILE, priority=600, **{"data-sync-group": SYNC_GROUP})
     app.add_css_file(CSS_FILE)

@@ -7,6 +7,7 @@ The numbers are checked against the built book (``make html``), which Sphinx num
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 
 import bs4
@@ -17,6 +18,7 @@ from pybtex.database import parse_file
 
 from bookbuild.config import read_book_config
 from bookbuild.frameworks import FRAMEWORKS
+from bookbuild.pipeline.learner import ARCHIVE_URL_DIR, archive_name, requirements_name, setup_cell
 from bookbuild.pipeline.learner_markdown import (
     REFERENCES_TITLE, BookIndex, ConversionError, _parser, convert_cells, directive_name, myst_extensions,
 )
@@ -40,7 +42,8 @@ def html():
     """The built book's pages, parsed: ``html("chapters/momentum")``."""
     if not (HTML / "index.html").is_file():
         pytest.fail(f"the built book is missing in {HTML}: run `make html` first", pytrace=False)
-    return lambda docname: bs4.BeautifulSoup((HTML / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+    return functools.cache(
+        lambda docname: bs4.BeautifulSoup((HTML / f"{docname}.html").read_text(encoding="utf-8"), "html.parser"))
 
 
 def converted(index: BookIndex, path: Path, framework: str):
@@ -169,3 +172,14 @@ def test_a_reference_to_an_unknown_label_names_it(index, tmp_path):
     notebook = split(parse_chapter(source.read_text(), source))[FRAMEWORKS.names[0]]
     with pytest.raises(ConversionError, match="sec_nowhere"):
         convert_cells(notebook, index, source, FRAMEWORKS.names[0])
+
+
+def test_the_setup_cell_links_the_archive_online_when_the_books_address_is_set():
+    index = BookIndex.build(ROOT, dataclasses.replace(read_book_config(ROOT), base_url=BASE_URL))
+    framework = FRAMEWORKS.names[0]
+    cell = setup_cell(index, load_chapter(MOMENTUM), framework)
+    tokens = jupyter_tokens(cell.source)
+    hrefs = [token.attrGet("href") for token in tokens if token.type == "link_open"]
+    assert f"{BASE_URL}{ARCHIVE_URL_DIR}/{archive_name(framework)}" in hrefs
+    commands = [token.content for token in tokens if token.type == "fence"]
+    assert commands == [f"python -m pip install -r {requirements_name(framework)}\n"]

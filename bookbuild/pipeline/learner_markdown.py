@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 import yaml
 from docutils.nodes import make_id
 from docutils.parsers.rst.directives import admonitions
@@ -46,7 +47,7 @@ from sphinx_design.tabs import TabItemDirective, TabSetDirective
 from ..config import CONFIG_FILE, BookConfig
 from ..frameworks import FRAMEWORKS
 from .split import load_chapter
-from .toc import SOURCE_SUFFIX, numbered_files
+from .toc import numbered_files
 
 #: The heading of the list of works a chapter cites.
 REFERENCES_TITLE = "References"
@@ -441,8 +442,6 @@ def _tidy(text: str) -> str:
 
 def convert_cells(notebook, index: BookIndex, chapter_path: Path, framework: str) -> None:
     """Convert every Markdown cell of ``notebook`` in place, and add a References cell if needed."""
-    import nbformat
-
     docname = index.docname(chapter_path)
     converter = MarkdownConverter(index, docname, framework, chapter_path)
     source_map = notebook.metadata.get("source_map", [])
@@ -462,5 +461,3 @@ def convert_cells(notebook, index: BookIndex, chapter_path: Path, framework: str
         references["id"] = "references"
         notebook.cells.append(references)
 
-
-__all__ = ["BookIndex", "ConversionError", "MarkdownConverter", "convert_cells", "SOURCE_SUFFIX"]

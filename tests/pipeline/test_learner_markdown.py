@@ -183,3 +183,43 @@ def test_the_setup_cell_links_the_archive_online_when_the_books_address_is_set()
     assert f"{BASE_URL}{ARCHIVE_URL_DIR}/{archive_name(framework)}" in hrefs
     commands = [token.content for token in tokens if token.type == "fence"]
     assert commands == [f"python -m pip install -r {requirements_name(framework)}\n"]
+
+
+ADMONITIONS_AND_TABS = """# Odd
+
+:::{note}
+A note with $x^2$.
+:::
+
+```{admonition} Careful
+Mind the step.
+```
+
+::::{tab-set}
+
+:::{tab-item} {mxnet_label}
+Only MXNet.
+:::
+:::{tab-item} {pytorch_label}
+Only PyTorch.
+:::
+::::
+"""
+
+
+def test_admonitions_become_titled_blockquotes_and_framework_tabs_keep_one_framework(index, tmp_path):
+    source = tmp_path / "odd.md"
+    labels = FRAMEWORKS.labels
+    source.write_text(ADMONITIONS_AND_TABS.replace("{mxnet_label}", labels["mxnet"])
+                      .replace("{pytorch_label}", labels["pytorch"]), encoding="utf-8")
+    notebook = split(parse_chapter(source.read_text(), source))["pytorch"]
+    convert_cells(notebook, index, source, "pytorch")
+    text = markdown_of(notebook)
+    tokens = jupyter_tokens(text)
+    quotes = [position for position, token in enumerate(tokens) if token.type == "blockquote_open"]
+    assert len(quotes) == 2, text
+    strong = [next(p for p in range(position, len(tokens)) if tokens[p].type == "strong_open") for position in quotes]
+    titles = [tokens[position + 1].content for position in strong]
+    assert titles == ["Note", "Careful"], text
+    assert any(token.type == "math_inline" and token.content == "x^2" for token in tokens)
+    assert "Only PyTorch." in text and "Only MXNet." not in text

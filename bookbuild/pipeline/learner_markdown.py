@@ -125,6 +125,9 @@ class BookIndex:
     citations: dict[str, list[str]] = field(default_factory=dict)
     bibliography: dict = field(default_factory=dict)
     pages: dict[str, Section] = field(default_factory=dict)
+    #: Formatted bibliography, by key and by list of keys (pybtex finds its plugins slowly).
+    _authors: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    _references: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, root: Path, config: BookConfig) -> BookIndex:
@@ -205,6 +208,8 @@ class BookIndex:
 
     def author_year(self, key: str, where: str) -> tuple[str, str]:
         """``(authors, year)`` of a work of the bibliography."""
+        if key in self._authors:
+            return self._authors[key]
         try:
             entry = self.bibliography[key]
         except KeyError:
@@ -222,10 +227,13 @@ class BookIndex:
             authors = f"{names[0]} and {names[1]}"
         else:
             authors = f"{names[0]} et al."
-        return authors, entry.fields.get("year", "n.d.")
+        self._authors[key] = authors, entry.fields.get("year", "n.d.")
+        return self._authors[key]
 
     def references(self, keys: list[str], where: str) -> str:
         """The Markdown list of the works ``keys``, sorted by author and year."""
+        if tuple(keys) in self._references:
+            return self._references[tuple(keys)]
         for key in keys:
             self.author_year(key, where)
         style = find_plugin("pybtex.style.formatting", "plain")()
@@ -234,7 +242,8 @@ class BookIndex:
         for formatted in style.format_entries(entries):
             authors, year = self.author_year(formatted.key, where)
             items.append(f"- **{authors} ({year})**. {' '.join(formatted.text.render_as('markdown').split())}")
-        return "\n".join(items)
+        self._references[tuple(keys)] = "\n".join(items)
+        return self._references[tuple(keys)]
 
 
 def _cite_keys(content: str) -> list[str]:

@@ -121,6 +121,7 @@ def test_momentum_equation_reference_and_its_tag_match_the_html_book(index, html
 
 
 def test_every_equation_and_section_number_is_the_html_books(index, html):
+    assert len(index.equations) >= 40
     for label, equation in index.equations.items():
         shown = html(equation.docname).find(id=equation.anchor).find(class_="eqno")
         assert shown.get_text(strip=True).rstrip("#") == f"({equation.number})", label
@@ -133,6 +134,8 @@ def test_every_equation_and_section_number_is_the_html_books(index, html):
         for link in html("chapters/gd").select("a.reference.internal")
         if link.find(class_="std-numref")
     }
+    compared = [f"{path.stem}.html" for path in chapters if f"{path.stem}.html" in shown]
+    assert len(compared) >= 3, shown  # Gradient Descent refers to several later chapters
     for path in chapters:
         page = f"{path.stem}.html"
         if page in shown:

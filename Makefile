@@ -27,7 +27,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 env: $(STAMP)  ## Create .venv with the three frameworks and register the Jupyter kernel
 
-notebooks: env  ## Execute every chapter per framework (cached) into _build/notebooks
+notebooks: env  ## Execute every chapter per framework (cached) into _build/notebooks, with one zip per framework
 	$(PY) -m bookbuild execute $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 # The API reference imports TensorFlow into Sphinx; keep its start-up notices off the console.

@@ -9,6 +9,7 @@ passes them to the Sphinx extension; ``python -m bookbuild execute`` reads the s
           cache_dir: .cache/executed     # executed notebooks, keyed by content
           notebook_dir: _build/notebooks # learner notebooks
           timeout: 1200                  # seconds one cell may run
+          base_url: ""                   # the online book's https:// address, if any
 
 An unknown setting or a value of the wrong type stops the build with a message that names
 the setting and what it accepts.
@@ -19,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -41,6 +43,9 @@ class BookConfig:
     notebook_dir: str = "_build/notebooks"
     #: Seconds one cell may run before the build stops its kernel (``--timeout`` overrides).
     timeout: int = 1200
+    #: The address of the online book; learner notebooks link their references to its pages
+    #: (empty: references are plain text).
+    base_url: str = ""
 
     def cache_path(self, root: Path) -> Path:
         return root / self.cache_dir
@@ -54,6 +59,8 @@ _ACCEPTS = {
     "cache_dir": (str, "a directory relative to the book's root"),
     "notebook_dir": (str, "a directory relative to the book's root"),
     "timeout": (int, "a positive whole number of seconds"),
+    "base_url": (str, "the http:// or https:// address of the online book, such as https://example.org/book/, "
+                      "or empty"),
 }
 
 
@@ -74,6 +81,11 @@ def from_mapping(settings: Mapping | None) -> BookConfig:
             )
         kind, meaning = _ACCEPTS[key]
         wrong_type = not isinstance(value, kind) or isinstance(value, bool)
+        if key == "base_url" and value == "":
+            continue  # no online book: the learner notebooks' references are plain text
+        if key == "base_url" and not wrong_type:
+            address = urlsplit(value)
+            wrong_type = address.scheme not in ("http", "https") or not address.netloc
         if wrong_type or (kind is int and value < 1) or (kind is str and not value.strip()):
             raise ConfigError(f"{SECTION}.{key} in {CONFIG_FILE} must be {meaning}, got {value!r}.")
     return BookConfig(**settings)

@@ -26,6 +26,13 @@ class Framework:
     packages: tuple[str, ...]
     #: Other names a writer may reach for instead of :attr:`name` (refused as cell tags).
     aliases: tuple[str, ...] = ()
+    #: The distributions pip installs it from, pinned in ``requirements.txt`` (default: :attr:`packages`).
+    distributions: tuple[str, ...] = ()
+
+    @property
+    def pip_names(self) -> tuple[str, ...]:
+        """What a learner of this framework installs for it."""
+        return self.distributions or self.packages
 
 
 class Registry:
@@ -76,7 +83,8 @@ class Registry:
 FRAMEWORKS = Registry([
     Framework("mxnet", "MXNet", "d2l_shim.mxnet", ("mxnet",), aliases=("mx", "gluon")),
     Framework("pytorch", "PyTorch", "d2l_shim.torch", ("torch",), aliases=("torch",)),
-    Framework("tensorflow", "TensorFlow", "d2l_shim.tensorflow", ("tensorflow",), aliases=("tf", "keras")),
+    Framework("tensorflow", "TensorFlow", "d2l_shim.tensorflow", ("tensorflow",), aliases=("tf", "keras"),
+              distributions=("tensorflow-cpu",)),
 ])
 
 #: The sphinx-design sync group shared by every tab set of the book.

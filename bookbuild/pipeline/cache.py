@@ -141,12 +141,17 @@ class Cache:
         write_atomic(self._path(key), nbformat.writes(notebook))
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8 when a string) to ``path`` through a temporary file and a rename.
+
+    The file is readable by all (``mkstemp`` would leave it to its owner), as the served book
+    and the learners' downloads must be.
+    """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        os.fchmod(fd, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -155,10 +160,11 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write ``text`` to ``path`` unless it already holds exactly that; say if it wrote."""
-    if path.exists() and path.read_text(encoding="utf-8") == text:
+def write_if_changed(path: Path, text: str | bytes) -> bool:
+    """Write ``text`` (UTF-8 when a string) to ``path`` unless it already holds exactly that; say if it wrote."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, text)
+    write_atomic(path, data)
     return True

@@ -20,7 +20,8 @@ from ..config import BookConfig, ConfigError, read_book_config
 from .cache import Cache
 from .execute import INTERRUPTED_STATUS, ExecutionReport, execute
 from .kernel import install_kernel
-from .learner import learner_notebook, prune_learner_notebooks, write_learner_notebook
+from .learner import LearnerError, learner_notebook, prune_learner_notebooks, write_archives, write_learner_notebook
+from .learner_markdown import BookIndex, ConversionError
 from .plan import plan
 from .split import ChapterError, load_chapter
 from .toc import toc_files
@@ -62,16 +63,24 @@ def run_execute(
         status = 1
     else:
         notebook_dir = config.notebook_path(root)
-        written = [
-            job.name for job in jobs
-            if write_learner_notebook(
-                notebook_dir, job.chapter, job.framework,
-                learner_notebook(job.notebook, report.notebooks[job.key], job.framework),
-            )
-        ]
-        if not sources:  # the whole book: notebooks of chapters it no longer has go
-            prune_learner_notebooks(notebook_dir, [(job.chapter.name, job.framework) for job in jobs])
+        try:
+            index = BookIndex.build(root, config)
+            written = [
+                job.name for job in jobs
+                if write_learner_notebook(
+                    notebook_dir, job.chapter, job.framework,
+                    learner_notebook(job.chapter, job.notebook, report.notebooks[job.key], job.framework, index),
+                )
+            ]
+            if not sources:  # the whole book: notebooks of chapters it no longer has go
+                prune_learner_notebooks(notebook_dir, [(job.chapter.name, job.framework) for job in jobs])
+            book_chapters = [load_chapter(path) for path in toc_files(root)]
+            archives = write_archives(root, notebook_dir, book_chapters, index)
+        except (ConversionError, LearnerError, ChapterError) as error:
+            print(f"bookbuild: cannot write the learner notebooks: {error}", file=sys.stderr)
+            return 2
         summary["learner_notebooks"] = {"written": written, "unchanged": len(jobs) - len(written)}
+        summary["archives"] = [path.name for path in archives]
         say(
             f"bookbuild: done in {time.perf_counter() - start:.1f} s; "
             f"{len(written)} notebook(s) written, {len(jobs) - len(written)} unchanged"

@@ -8,8 +8,8 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
   ``.md`` sources, so every chapter page is its merged, already executed notebook;
 * collects the chapters whose current code has not been executed and, once every page has
   been read, stops the build with one message that names them all;
-* adds the :mod:`~bookbuild.sphinxext.tabs`, :mod:`~bookbuild.sphinxext.downloads` and
-  :mod:`~bookbuild.sphinxext.typography` transforms and the
+* adds the :mod:`~bookbuild.sphinxext.tabs`, :mod:`~bookbuild.sphinxext.downloads` (with its
+  script) and :mod:`~bookbuild.sphinxext.typography` transforms and the
   :mod:`~bookbuild.sphinxext.navigation` handlers, and the ``{momentum-explorer}`` directive
   (:mod:`~bookbuild.sphinxext.explorer`).
 """
@@ -26,8 +26,7 @@ from sphinx.errors import ConfigError, ExtensionError
 from .. import config as book_config
 from ..frameworks import FRAMEWORKS
 from ..pipeline.cache import digest_files
-from . import navigation
-from .downloads import NotebookDownloads
+from . import downloads, navigation
 from .reader import missing_frameworks
 from .tabs import FrameworkTabs
 from .typography import KeepPunctuationWithMath
@@ -106,7 +105,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", _merge_unexecuted)
     app.connect("env-updated", _report_unexecuted, priority=400)
     app.add_transform(FrameworkTabs)
-    app.add_transform(NotebookDownloads)
+    downloads.setup(app)
     app.add_transform(KeepPunctuationWithMath)
     navigation.setup(app)
     app.setup_extension("bookbuild.sphinxext.explorer")

@@ -1,4 +1,5 @@
-"""The notebooks learners download run top to bottom in the project's registered kernel."""
+"""The notebooks learners download run top to bottom in the project's registered kernel, and name
+the kernel a learner's own environment has."""
 
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from nbclient import NotebookClient
 from bookbuild.frameworks import FRAMEWORKS
 from bookbuild.config import read_book_config
 from bookbuild.pipeline.kernel import KERNEL_NAME
+from bookbuild.pipeline.learner import LEARNER_KERNELSPEC
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = read_book_config(ROOT).notebook_path(ROOT)
@@ -35,13 +37,14 @@ def test_the_project_kernel_is_registered():
 @pytest.mark.parametrize("framework", FRAMEWORKS.names)
 def test_a_downloaded_notebook_runs_all_in_the_registered_kernel(framework, tmp_path):
     notebook = nbformat.read(NOTEBOOKS / framework / "gd.ipynb", as_version=4)
-    assert notebook.metadata.kernelspec.name == KERNEL_NAME
+    assert notebook.metadata.kernelspec.name == LEARNER_KERNELSPEC["name"]
     recorded = [cell.outputs for cell in notebook.cells if cell.cell_type == "code"]
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = []
     # "Run All" from a fresh kernel in a directory of the learner's choosing.
-    NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(notebook, timeout=600, kernel_name=KERNEL_NAME,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
     rerun = [cell.outputs for cell in notebook.cells if cell.cell_type == "code"]
     assert len(rerun) == len(recorded)
     assert [stdout(outputs) for outputs in rerun] == [stdout(outputs) for outputs in recorded]

@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from bookbuild.frameworks import FRAMEWORKS
-from bookbuild.pipeline.kernel import KERNEL_NAME
+from bookbuild.pipeline.learner import LEARNER_KERNELSPEC
 
 LABELS = FRAMEWORKS.labels
 
@@ -81,7 +81,7 @@ def test_pages_link_to_their_three_executed_notebooks(built_book, page):
         path = built_book / "_build/html/chapters" / link["href"]
         notebook = nbformat.read(path, as_version=4)
         nbformat.validate(notebook)
-        assert notebook.metadata.kernelspec.name == KERNEL_NAME
+        assert notebook.metadata.kernelspec.name == LEARNER_KERNELSPEC["name"]
         assert notebook.cells[0].cell_type == "markdown" and "Run All" in notebook.cells[0].source
         outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells])
         assert f"running under {fw}" in outputs

@@ -42,10 +42,12 @@ def test_cache_and_notebook_directories_move_for_the_whole_build(book):
 
 @pytest.mark.parametrize("settings, message", [
     ({"cache_dri": ".c"}, "bookbuild.cache_dri in _config.yml is not a setting of the build; "
-                          "the settings are cache_dir, notebook_dir, timeout."),
+                          "the settings are cache_dir, notebook_dir, timeout, base_url."),
     ({"timeout": "long"}, "bookbuild.timeout in _config.yml must be a positive whole number of seconds, got 'long'."),
     ({"timeout": 0}, "bookbuild.timeout in _config.yml must be a positive whole number of seconds, got 0."),
     ({"cache_dir": 3}, "bookbuild.cache_dir in _config.yml must be a directory relative to the book's root, got 3."),
+    ({"base_url": "example.org/book"}, "bookbuild.base_url in _config.yml must be the http:// or https:// address "
+                                       "of the online book, such as https://example.org/book/, or empty, got 'example.org/book'."),
 ])
 def test_bad_setting_is_named(settings, message):
     with pytest.raises(ConfigError) as raised:
@@ -61,3 +63,8 @@ def test_bad_setting_stops_both_halves_of_the_build(book):
     result = build_html(book)
     assert result.returncode != 0
     assert "bookbuild.timeout in _config.yml must be a positive whole number of seconds" in result.stdout + result.stderr
+
+
+def test_the_online_books_address_is_optional():
+    assert from_mapping({}).base_url == from_mapping({"base_url": ""}).base_url == ""
+    assert from_mapping({"base_url": "https://example.org/book/"}).base_url == "https://example.org/book/"

@@ -44,11 +44,13 @@ LOG_DIR = f"{PDF_DIR}/logs"
 REPORT_FILE = "report.json"
 
 #: Debian packages of a TeX system that builds the book: XeLaTeX with the LaTeX packages Sphinx
-#: and Jupyter Book load, latexmk, the GNU FreeFont fonts Sphinx uses with XeLaTeX, and poppler's
-#: tools, which the tests read the PDFs with.
+#: and Jupyter Book load, latexmk, the GNU FreeFont fonts Sphinx uses with XeLaTeX, Latin
+#: Modern (fontspec's default font), and poppler's tools, which the tests read the PDFs with.
+#: (Jupyter Book's class also loads ``bbm``, which Debian has only in the large
+#: texlive-fonts-extra; ``bookbuild/sphinxext/static/latex/bbm.sty`` stands in for it.)
 TEX_PACKAGES = (
     "texlive-xetex", "texlive-latex-recommended", "texlive-latex-extra",
-    "texlive-fonts-recommended", "latexmk", "fonts-freefont-otf", "poppler-utils",
+    "texlive-fonts-recommended", "lmodern", "latexmk", "fonts-freefont-otf", "poppler-utils",
 )
 #: The commands ``make pdf`` runs (``xdvipdfmx`` is XeLaTeX's PDF writer).
 TEX_COMMANDS = ("latexmk", "xelatex", "xdvipdfmx")
@@ -94,7 +96,10 @@ def target_name(root: Path) -> str:
     except (OSError, yaml.YAMLError) as error:
         raise ConfigError(f"cannot read {root / CONFIG_FILE}: {error}") from None
     documents = (book.get("latex") or {}).get("latex_documents") or {}
-    name = documents.get("targetname", "book.tex")
+    if "targetname" not in documents:
+        raise ConfigError(f"{CONFIG_FILE} names no LaTeX document; add `latex: latex_documents: "
+                          "targetname: book.tex` to it (the PDFs are then book-<framework>.pdf).")
+    name = documents["targetname"]
     if not isinstance(name, str) or not name.endswith(".tex") or "/" in name or name == ".tex":
         raise ConfigError(f"latex.latex_documents.targetname in {CONFIG_FILE} must be a file name "
                           f"ending in .tex, got {name!r}.")

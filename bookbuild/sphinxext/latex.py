@@ -10,6 +10,7 @@ the HTML build and its cached doctrees never see these changes):
 * the links to the chapter's notebooks are dropped (a PDF cannot carry them);
 * an interactive ``{momentum-explorer}`` becomes a sentence that sends the reader to the HTML
   edition;
+* sections left empty once LaTeX has gathered the citations into one bibliography go;
 * the title page names the framework, figures that notebooks wrote as SVG are converted to
   PDF (vector, by ``sphinxcontrib.cairosvgconverter``), and long code lines wrap.
 
@@ -68,7 +69,7 @@ PREAMBLE = r"""
 """
 
 
-def _framework(app: Sphinx) -> Framework:
+def _framework() -> Framework:
     try:
         return chosen_framework()
     except FrameworkChoiceError as error:
@@ -76,13 +77,13 @@ def _framework(app: Sphinx) -> Framework:
 
 
 class OneFrameworkOnly(SphinxPostTransform):
-    """Replace each framework tab set with the chosen framework's cells; drop download links."""
+    """The chosen framework's cells for each tab set; no download links; the explorer as prose."""
 
     default_priority = 100
     builders = ("latex",)
 
     def run(self, **kwargs: Any) -> None:
-        chosen = _framework(self.app).name
+        chosen = _framework().name
         for tab_set in list(self.document.findall(nodes.container)):
             if TABS_CLASS not in tab_set["classes"]:
                 continue
@@ -102,7 +103,6 @@ class OneFrameworkOnly(SphinxPostTransform):
                                    classes=["d2l-explorer-note"])
             _replace(explorer, [note])
 
-
     def _mark_figures(self) -> None:
         """Give each figure a notebook drew a named PDF destination (``pdfinfo -dests`` lists them).
 
@@ -119,6 +119,26 @@ class OneFrameworkOnly(SphinxPostTransform):
             target = nodes.raw("", f"\\hypertarget{{{figure_destination(doc, counts[doc])}}}{{}}%\n",
                                format="latex")
             image.parent.insert(image.parent.index(image), target)
+
+
+class DropEmptySections(SphinxPostTransform):
+    """Remove sections left with nothing but a title.
+
+    A chapter's ``{bibliography}`` section is one: LaTeX gathers every citation into the book's
+    one bibliography at the end (Sphinx's ``BibliographyTransform``, priority 750), which would
+    leave an empty "References" section in each chapter and in the table of contents.
+    """
+
+    default_priority = 800
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for section in list(self.document.findall(nodes.section)):
+            title = section.next_node(nodes.title)
+            drawn = next(iter(section.findall(lambda node: isinstance(node, (nodes.image, nodes.raw,
+                                                                            nodes.math_block)))), None)
+            if title is not None and drawn is None and section.astext().strip() == title.astext().strip():
+                section.parent.remove(section)
 
 
 def figure_destination(doc: str, number: int) -> str:
@@ -179,7 +199,7 @@ def _configure(app: Sphinx, config: Config) -> None:
 def _check_framework(app: Sphinx) -> None:
     """``builder-inited``: a LaTeX build must know its framework before it reads anything."""
     if app.builder.format == "latex":
-        _framework(app)
+        _framework()
 
 
 def _name_framework_on_title_page(app: Sphinx, env: BuildEnvironment) -> None:
@@ -190,7 +210,7 @@ def _name_framework_on_title_page(app: Sphinx, env: BuildEnvironment) -> None:
     """
     if app.builder.format != "latex":
         return
-    label = _framework(app).label
+    label = _framework().label
     suffix = f" ({label} edition)"
     documents = []
     for start, target, title, author, theme, *rest in app.config.latex_documents:
@@ -204,6 +224,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("myst_nb")
     app.setup_extension("sphinxcontrib.cairosvgconverter")
     app.add_post_transform(OneFrameworkOnly)
+    app.add_post_transform(DropEmptySections)
     # After sphinx-jupyterbook-latex (priority 500) has written its LaTeX settings.
     app.connect("config-inited", _configure, priority=800)
     app.connect("builder-inited", _check_framework)

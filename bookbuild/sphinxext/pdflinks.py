@@ -21,7 +21,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 
 from ..frameworks import FRAMEWORKS
-from ..pdf import pdf_path
+from ..config import ConfigError
+from ..pdf import PDF_DIR, pdf_path, target_name
 
 LINKS_CLASS = "d2l-pdf-downloads"
 
@@ -29,9 +30,13 @@ LINKS_CLASS = "d2l-pdf-downloads"
 def built_pdfs(srcdir: str) -> dict[str, str]:
     """Each framework's PDF that exists, as a path relative to ``srcdir``, by framework."""
     root = Path(srcdir)
+    try:
+        target = target_name(root)
+    except ConfigError:  # a book without a LaTeX document has no PDFs
+        return {}
     found = {}
     for framework in FRAMEWORKS.names:
-        path = pdf_path(root, framework)
+        path = pdf_path(root, framework, target)
         if path.is_file():
             found[framework] = os.path.relpath(path, root)
     return found
@@ -73,8 +78,8 @@ def landing_page_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], c
     """``env-get-outdated``: read the landing page again when the set of built PDFs changed."""
     if app.builder.format != "html" or app.config.root_doc not in env.all_docs:
         return []
-    possible = {os.path.relpath(pdf_path(Path(app.srcdir), name), app.srcdir) for name in FRAMEWORKS.names}
-    linked = {dependency for dependency in env.dependencies.get(app.config.root_doc, ()) if dependency in possible}
+    linked = {dependency for dependency in env.dependencies.get(app.config.root_doc, ())
+              if str(dependency).endswith(".pdf") and Path(dependency).parent.as_posix() == PDF_DIR}
     return [app.config.root_doc] if linked != set(built_pdfs(app.srcdir).values()) else []
 
 

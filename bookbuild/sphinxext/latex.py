@@ -10,7 +10,8 @@ the HTML build and its cached doctrees never see these changes):
 * the links to the chapter's notebooks are dropped (a PDF cannot carry them);
 * an interactive ``{momentum-explorer}`` becomes a sentence that sends the reader to the HTML
   edition;
-* sections left empty once LaTeX has gathered the citations into one bibliography go;
+* LaTeX gathers the chapters' citations into one bibliography: a work cited by several
+  chapters is listed once, and the sections left empty go;
 * the title page names the framework, figures that notebooks wrote as SVG are converted to
   PDF (vector, by ``sphinxcontrib.cairosvgconverter``), and long code lines wrap.
 
@@ -121,6 +122,38 @@ class OneFrameworkOnly(SphinxPostTransform):
             image.parent.insert(image.parent.index(image), target)
 
 
+class OneEntryPerWork(SphinxPostTransform):
+    """List a work cited in several chapters once in the book's bibliography.
+
+    Every chapter's ``{bibliography}`` holds its own entry for each work it cites, and LaTeX
+    gathers them all into one bibliography (Sphinx's ``BibliographyTransform``, priority 750),
+    where a work cited by two chapters would appear twice. The first entry stays; each later
+    one is removed, and its anchor (``cite.<page>:<id>``, which that chapter's citations link
+    to) moves to the entry that stays.
+    """
+
+    default_priority = 700
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        kept: dict[str, nodes.citation] = {}
+        for citation in list(self.document.findall(nodes.citation)):
+            label = citation.next_node(nodes.label)
+            if label is None or not citation["ids"]:
+                continue
+            first = kept.setdefault(label.astext(), citation)
+            if first is citation:
+                continue
+            anchor = f"cite.{citation['docname']}:{citation['ids'][0]}"
+            paragraph = first.next_node(nodes.paragraph)
+            target = nodes.raw("", f"\\hypertarget{{{anchor}}}{{}}", format="latex")
+            if paragraph is not None:
+                paragraph.insert(0, target)
+            else:
+                first.append(target)
+            citation.parent.remove(citation)
+
+
 class DropEmptySections(SphinxPostTransform):
     """Remove sections left with nothing but a title.
 
@@ -224,6 +257,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("myst_nb")
     app.setup_extension("sphinxcontrib.cairosvgconverter")
     app.add_post_transform(OneFrameworkOnly)
+    app.add_post_transform(OneEntryPerWork)
     app.add_post_transform(DropEmptySections)
     # After sphinx-jupyterbook-latex (priority 500) has written its LaTeX settings.
     app.connect("config-inited", _configure, priority=800)

@@ -80,8 +80,9 @@ def render(pdf: Path, page: int, target: Path, dpi: int = 60) -> Path:
 
 def ink(pdf: Path, page: int, dpi: int = 30) -> float:
     """The share of a rendered page's pixels that are not white (a grey-scale rendering)."""
+    # Without an output name, pdftoppm writes the one page to its standard output.
     raw = subprocess.run(
-        [shutil.which("pdftoppm") or "pdftoppm", "-pgm", "-singlefile", "-r", str(dpi), "-f", str(page),
+        [shutil.which("pdftoppm") or "pdftoppm", "-gray", "-r", str(dpi), "-f", str(page),
          "-l", str(page), str(pdf)], capture_output=True, timeout=120, check=True,
     ).stdout
     # Binary PGM: "P5", width, height, maxval, each separated by white space, then the pixels.

@@ -217,6 +217,10 @@ def _configure(app: Sphinx, config: Config) -> None:
     preamble = elements.get("preamble", "")
     if JBLATEX_PREAMBLE_MARK in preamble:
         preamble = preamble[:preamble.index(JBLATEX_PREAMBLE_MARK)] + PREAMBLE
+    if pdf_build_requested():
+        # The title page names the framework, on the line Sphinx keeps for the release. It is
+        # set once the document begins, after the template's own (empty) \release.
+        preamble += f"\\AtBeginDocument{{\\release{{{_framework().label} edition}}}}\n"
     elements["preamble"] = preamble
     config.latex_elements = elements
     if pdf_build_requested():
@@ -235,23 +239,6 @@ def _check_framework(app: Sphinx) -> None:
         _framework()
 
 
-def _name_framework_on_title_page(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-updated``: add the framework to each LaTeX document's title.
-
-    Jupyter Book sets ``latex_documents`` after Sphinx starts, so this runs once reading is
-    over, just before the LaTeX builder reads the setting.
-    """
-    if app.builder.format != "latex":
-        return
-    label = _framework().label
-    suffix = f" ({label} edition)"
-    documents = []
-    for start, target, title, author, theme, *rest in app.config.latex_documents:
-        documents.append((start, target, title if title.endswith(suffix) else title + suffix,
-                          author, theme, *rest))
-    app.config.latex_documents = documents
-
-
 def setup(app: Sphinx) -> dict:
     """Register the post-transform and the handlers."""
     app.setup_extension("myst_nb")
@@ -262,5 +249,4 @@ def setup(app: Sphinx) -> dict:
     # After sphinx-jupyterbook-latex (priority 500) has written its LaTeX settings.
     app.connect("config-inited", _configure, priority=800)
     app.connect("builder-inited", _check_framework)
-    app.connect("env-updated", _name_framework_on_title_page)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

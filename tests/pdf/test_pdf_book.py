@@ -1,13 +1,19 @@
-"""The PDF of each framework: title page, chapters in order, only its code, resolved references.
+"""The PDF of each framework: title page, chapters in order, only its code, resolved references,
+and the landing page's links to it.
 
-Every check runs on the text poppler's ``pdftotext`` extracts from the built PDFs.
+Every check on a PDF runs on the text poppler's ``pdftotext`` extracts from it. The import
+checks look at the chapters only: the landing page and the API reference are about all three
+frameworks (``from d2l_shim import torch as d2l`` and its siblings appear there on purpose).
 """
 
 from __future__ import annotations
 
 import pytest
+
 from bookbuild.frameworks import FRAMEWORKS
-from pdf_reader import BOOK_TITLE, CHAPTERS, ENTRIES, chapter_pages, start_pages, words
+from bookbuild.pipeline.toc import toc_files
+from pdf_reader import BOOK_TITLE, CHAPTERS, ENTRIES, ROOT, chapter_pages, start_pages, words
+
 
 def import_lines(pages: list[str], package: str) -> list[str]:
     """The lines that import the top-level module ``package`` (``import x``, ``from x ...``)."""
@@ -94,3 +100,19 @@ def test_bibliography_lists_each_cited_work_once(pdf_pages, framework):
     text = words(" ".join(pages[:start]))
     for label in labels:
         assert label in text, f"{label} is in the bibliography but cited nowhere in the {framework} PDF"
+
+
+def test_landing_page_links_each_pdf(pdfs):
+    """``make html`` after ``make pdf`` (the order of ``.ci/run``) links every PDF from the landing page."""
+    from bs4 import BeautifulSoup
+
+    html = ROOT / "_build" / "html"
+    landing = html / f"{toc_files(ROOT)[0].stem}.html"
+    assert landing.is_file(), f"{landing} is missing: run `make html` after `make pdf`"
+    page = BeautifulSoup(landing.read_text(encoding="utf-8"), "html.parser")
+    links = {anchor.get_text(strip=True): anchor["href"] for anchor in page.select("p.d2l-pdf-downloads a[href]")}
+    assert list(links) == list(FRAMEWORKS.labels.values()), (
+        f"the landing page links {links}; run `make html` after `make pdf`")
+    for framework, path in pdfs.items():
+        href = links[FRAMEWORKS[framework].label]
+        assert href.endswith(f"/{path.name}") and (html / href).is_file(), href

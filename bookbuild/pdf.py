@@ -155,7 +155,13 @@ def first_error(log: str) -> LatexFailure | None:
             file, line, message = "", None, text[2:]
         else:
             continue
-        context = [item for item in lines[index + 1:index + 6] if item.strip()][:4]
+        # TeX's context ends with the input line it stopped at (``l.<number> ...``).
+        context = []
+        for item in lines[index + 1:index + 6]:
+            if item.strip():
+                context.append(item)
+            if item.startswith("l."):
+                break
         return LatexFailure(message, context, file, line)
     return None
 
@@ -173,7 +179,7 @@ def undefined_references(log: str) -> list[str]:
 def chapter_at(tex: str, line: int) -> str | None:
     """The document (Sphinx docname) that line ``line`` of the book's ``.tex`` belongs to."""
     doc = None
-    for number, text in enumerate(tex.splitlines()[:line], start=1):
+    for text in tex.splitlines()[:line]:
         for match in _DOC_LABEL.finditer(text):
             doc = match["doc"]
     return doc
@@ -235,6 +241,7 @@ def build_pdf(root: Path, framework: Framework, target: str, say=print) -> dict:
     )
     tex_log_source = latex_dir / f"{target}.log"
     tex_log = logs / f"{target}-{framework.name}.log"
+    tex_log.unlink(missing_ok=True)  # never report an earlier run's log
     if tex_log_source.is_file():
         shutil.copyfile(tex_log_source, tex_log)
     log_text = tex_log.read_text(encoding="utf-8", errors="replace") if tex_log.is_file() else ""
@@ -246,7 +253,8 @@ def build_pdf(root: Path, framework: Framework, target: str, say=print) -> dict:
         where = "its LaTeX preamble or class"
         if failure.line is not None and Path(failure.file).name == tex_file.name:
             tex = tex_file.read_text(encoding="utf-8", errors="replace")
-            where = f"{source_of(root, chapter_at(tex, failure.line))} ({tex_file.name} line {failure.line})"
+            chapter = source_of(root, chapter_at(tex, failure.line))
+            where = f"{chapter} ({tex_file.relative_to(root)} line {failure.line})"
         elif failure.file:
             where = f"{failure.file} line {failure.line}"
         context = "".join(f"\n    {line}" for line in failure.context)
@@ -271,7 +279,8 @@ def build_pdfs(root: Path, names: list[str] | None = None, say=print) -> int:
     """Build the PDF of each framework in ``names`` (default: all); return the exit status."""
     missing = missing_tex()
     if missing:
-        print(f"bookbuild: `make pdf` needs TeX, and {', '.join(missing)} is not installed. "
+        verb = "is" if len(missing) == 1 else "are"
+        print(f"bookbuild: `make pdf` needs TeX, and {', '.join(missing)} {verb} not installed. "
               f"Install it (as root) with:\n  {apt_command()}", file=sys.stderr)
         return 3
     try:

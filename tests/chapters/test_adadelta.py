@@ -299,4 +299,4 @@ def test_references_labels_and_markers():
     CHAPTER.assert_equation_references_resolve()
     assert TEXT.count("(sec_adadelta)=") == 1
     assert "TODO" not in TEXT and "<!--" not in TEXT
-    assert ":::{dropdown}" in TEXT and ":open:" not in TEXT
+    CHAPTER.assert_exercises_have_collapsed_answers(5)

@@ -11,6 +11,7 @@ framework.
 import math
 import re
 
+import numpy as np
 import pytest
 
 from .chapter_tools import (ChapterUnderTest, assert_same_outputs_in_every_framework, latex_sci,
@@ -302,3 +303,57 @@ def test_each_framework_prints_the_recomputed_numbers(notebooks):
 
 def test_every_output_and_figure_is_the_same_in_every_framework(notebooks):
     assert_same_outputs_in_every_framework(notebooks, figures=10)
+
+
+# The exercises and the numbers their answers quote
+
+
+def test_every_exercise_has_a_collapsed_hint_or_answer():
+    CHAPTER.assert_exercises_have_collapsed_answers(6)
+
+
+def test_answer_on_x_to_the_fourth_bound_and_slow_end():
+    def quartic_grad(x):
+        return 4 * x ** 3
+
+    bound = 1 / (2 * X0 ** 2)
+    quoted(f"$\\eta < 1 / (2 \\cdot 10^2) = {bound:g}$")
+    below = gd_1d(quartic_grad, 0.98 * bound, steps=200)
+    assert abs(below[-1]) < 1 and all(abs(b) <= abs(a) for a, b in zip(below, below[1:]))
+    above = gd_1d(quartic_grad, 1.02 * bound, steps=6)
+    assert all(abs(b) > abs(a) for a, b in zip(above, above[1:])), "just above the bound |x| grows"
+    eta, steps = 0.001, 100_000
+    x = gd_1d(quartic_grad, eta, steps=steps)[-1]
+    assert x * math.sqrt(8 * eta * steps) == pytest.approx(1, rel=1e-3)
+    quoted("decays like\n   $1 / \\sqrt{8 \\eta t}$")
+
+
+def test_answer_on_the_largest_learning_rate_for_the_good_minimum():
+    good = bisect_root(nonconvex_grad, 6, 8)
+    curvature = nonconvex_hess(good)
+    quoted(f"$f''({good:.2f}) \\approx {curvature:.2f}$")
+    quoted(f"the bound is $\\eta < {2 / curvature:.2f}$")
+    for eta in np.linspace(0.05, 0.98 * 2 / curvature, 60):
+        assert gd_1d(nonconvex_grad, eta, steps=3000)[-1] == pytest.approx(good, abs=1e-6), eta
+    beyond = gd_1d(nonconvex_grad, 1.01 * 2 / curvature, steps=3000)
+    assert abs(beyond[-1] - good) > 1e-3, "above the bound the iterates do not settle"
+
+
+def test_answer_on_the_rotated_quadratic():
+    rotation = np.array([[1, -1], [1, 1]]) / math.sqrt(2)
+    hessian = rotation @ np.diag([2.0, 4.0]) @ rotation.T
+    assert hessian == pytest.approx(np.array([[3, -1], [-1, 3]]))
+    assert np.linalg.eigvalsh(hessian) == pytest.approx([2, 4])
+    quoted("\\begin{bmatrix} 3 & -1 \\\\ -1 & 3 \\end{bmatrix}$, with the\n   same eigenvalues 2 and 4")
+
+
+def test_answer_on_newton_with_the_absolute_curvature():
+    xs = newton_1d(nonconvex_grad, lambda x: abs(nonconvex_hess(x)), steps=40)
+    assert 0 < nonconvex_hess(xs[1]) < 0.125 and nonconvex_hess(xs[2]) < 0
+    assert xs[2] - nonconvex_grad(xs[2]) / nonconvex_hess(xs[2]) > xs[2] > xs[3], (
+        "at the third iterate plain Newton goes up, the absolute curvature down")
+    end = bisect_root(nonconvex_grad, 19, 21)
+    assert nonconvex_hess(end) > 0 and xs[-1] == pytest.approx(end, abs=1e-9)
+    quoted(f"the first step lands at $x = {xs[1]:g}$, where the curvature is small (about ${nonconvex_hess(xs[1]):.2f}$)")
+    quoted(f"lands at about ${round(xs[2]):d}$")
+    quoted(f"$x \\approx {end:.2f}$, where $f \\approx {nonconvex(end):.2f}$")

@@ -425,3 +425,10 @@ def test_the_page_says_which_figures_depend_on_the_machine():
     quoted("These measurements, unlike every other output in this book, are *not* the same in the three frameworks")
     quoted("This figure plots times measured while this page was built, so, unlike the one before, "
            "it differs between the frameworks, the machines and the runs")
+
+
+# The exercises
+
+
+def test_every_exercise_has_a_collapsed_hint_or_answer():
+    CHAPTER.assert_exercises_have_collapsed_answers(6)

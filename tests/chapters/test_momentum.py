@@ -487,3 +487,36 @@ def test_every_citation_is_in_the_bibliography():
 
 def test_every_equation_the_text_refers_to_is_labelled():
     CHAPTER.assert_equation_references_resolve()
+
+
+# The exercises and the numbers their answers quote
+
+
+def test_every_exercise_has_a_collapsed_hint_or_answer():
+    CHAPTER.assert_exercises_have_collapsed_answers(7)
+
+
+def test_answer_on_the_best_momentum_for_both_directions_at_eta_0_6():
+    """Minimizing the larger spectral radius of the two directions, with the chapter's own functions."""
+    namespace = chapter_namespace()
+    eta = 0.6
+    quoted(f"The directions have $\\eta\\lambda = {eta * CURVATURES[0]:.2f}$ and ${eta * CURVATURES[1]:g}$")
+
+    def worst(beta):
+        return max(namespace["spectral_radius"](namespace["momentum_matrix"](beta, eta, lam))
+                   for lam in CURVATURES)
+
+    betas = np.linspace(0, 0.99, 9901)
+    found = betas[np.argmin([worst(beta) for beta in betas])]
+    best = (1 - math.sqrt(eta * CURVATURES[0])) ** 2
+    assert found == pytest.approx(best, abs=2e-4)
+    assert worst(best) == pytest.approx(math.sqrt(best), rel=1e-6)
+    assert worst(best) < worst(0.5) == pytest.approx(math.sqrt(0.5))
+    assert worst(best - 0.01) > worst(best) and worst(best + 0.01) > worst(best)
+    quoted(f"(1 - \\sqrt{{0.12}})^2 \\approx {best:.3f}$")
+    quoted(f"Both spectral radii are then $\\sqrt{{{best:.3f}}} \\approx {math.sqrt(best):.3f}$")
+    quoted(f"better than the ${math.sqrt(0.5):.2f}$ of $\\beta = 0.5$")
+    # Checked with momentum_2d, as the exercise asks: the trace shrinks like rho^t.
+    at_best = trace("momentum_2d", steps=60, eta=eta, beta=best)
+    at_half = trace("momentum_2d", steps=60, eta=eta, beta=0.5)
+    assert np.hypot(*at_best[-1][:2]) < np.hypot(*at_half[-1][:2])

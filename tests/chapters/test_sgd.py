@@ -265,3 +265,43 @@ def test_noisy_traces_end_where_the_text_says(notebooks):
 
 def test_every_output_and_figure_is_the_same_in_every_framework(notebooks):
     assert_same_outputs_in_every_framework(notebooks, figures=4)
+
+
+# The exercises and the numbers their answers quote
+
+
+def test_every_exercise_has_a_collapsed_hint_or_answer():
+    CHAPTER.assert_exercises_have_collapsed_answers(6)
+
+
+def test_answer_on_the_noise_as_a_random_loss():
+    """The loss (x1 - w1)^2 + 2 (x2 - w2)^2 with the quoted variances gives the chapter's noise."""
+    rng = np.random.default_rng(0)
+    var_w1, var_w2 = 1 / 4, 1 / 16
+    w = rng.normal(0.0, np.sqrt([var_w1, var_w2]), size=(1_000_000, 2))
+    f = CHAPTER.function("f")
+    f_grad = CHAPTER.function("f_grad")
+    x1, x2 = 0.7, -1.3
+    grads = np.stack([2 * (x1 - w[:, 0]), 4 * (x2 - w[:, 1])], axis=1)
+    noise = grads - np.array(f_grad(x1, x2))
+    assert noise.mean(axis=0) == pytest.approx([0, 0], abs=5e-3)
+    assert np.cov(noise.T) == pytest.approx(np.eye(2), abs=5e-3)
+    assert CURVATURES[0] ** 2 * var_w1 == CURVATURES[1] ** 2 * var_w2 == 1
+    losses = (x1 - w[:, 0]) ** 2 + 2 * (x2 - w[:, 1]) ** 2
+    offset = var_w1 + 2 * var_w2
+    assert offset == 3 / 8 and losses.mean() - f(x1, x2) == pytest.approx(offset, abs=5e-3)
+    quoted("= f(\\mathbf{x}) + \\frac{3}{8}$")
+    quoted("minimum is at $(0, 0)$, where $R = 3/8$")
+
+
+def test_answer_on_the_stationary_variance_of_the_second_coordinate():
+    """The hint's recursion x <- (1 - 4 eta) x - eta xi has the variance eta^2 / (1 - (1 - 4 eta)^2)."""
+    quoted("$x_{t+1} = (1 - 4\\eta) x_t - \\eta \\xi_t$")
+    eta, steps, burn_in = 0.05, 400_000, 1000
+    rng = np.random.default_rng(1)
+    x, total = 0.0, 0.0
+    for t, xi in enumerate(rng.normal(size=steps)):
+        x = (1 - CURVATURES[1] * eta) * x - eta * xi
+        if t >= burn_in:
+            total += x * x
+    assert total / (steps - burn_in) == pytest.approx(eta ** 2 / (1 - (1 - 4 * eta) ** 2), rel=0.02)

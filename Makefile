@@ -34,8 +34,11 @@ notebooks: env  ## Execute every chapter per framework (cached) into _build/note
 html: notebooks  ## Build the book into _build/html (warnings are errors)
 	TF_CPP_MIN_LOG_LEVEL=2 TF_ENABLE_ONEDNN_OPTS=0 $(VENV)/bin/jupyter-book build . --warningiserror --keep-going
 
-# Executes nothing: the pages come from the cache that `notebooks` filled (see bookbuild/pdf.py).
-pdf: notebooks  ## Build _build/pdf/book-<framework>.pdf, one PDF per framework (needs TeX)
+# Checks for TeX before anything runs; then executes only what the cache lacks (nothing after
+# `make html`) and builds the PDFs from the cache (see bookbuild/pdf.py).
+pdf: env  ## Build _build/pdf/book-<framework>.pdf, one PDF per framework (needs TeX)
+	$(PY) -m bookbuild pdf --check-tex
+	$(MAKE) --no-print-directory notebooks
 	TF_CPP_MIN_LOG_LEVEL=2 TF_ENABLE_ONEDNN_OPTS=0 $(PY) -m bookbuild pdf
 
 test: html  ## Run the whole test suite against the built book

@@ -1,8 +1,8 @@
 """``python -m bookbuild pdf``: one PDF of the book per framework (``make pdf``).
 
 For each framework of the registry, in order, it runs Jupyter Book 1's LaTeX builder with the
-framework chosen (:data:`FRAMEWORK_VARIABLE`, read by :func:`chosen_framework` and nowhere
-else), then ``latexmk`` with XeLaTeX, and copies the result to
+framework chosen (:data:`FRAMEWORK_VARIABLE`, read only here, by :func:`chosen_framework` and
+:func:`pdf_build_requested`), then ``latexmk`` with XeLaTeX, and copies the result to
 ``_build/pdf/<targetname>-<framework>.pdf`` (``targetname`` from ``latex: latex_documents:`` in
 ``_config.yml``). :mod:`bookbuild.sphinxext.latex` makes the LaTeX show that framework's code only.
 
@@ -275,13 +275,20 @@ def build_pdf(root: Path, framework: Framework, target: str, say=print) -> dict:
     return {"pdf": str(output.relative_to(root)), "seconds": seconds, "log": str(tex_log.relative_to(root))}
 
 
+def check_tex() -> int:
+    """0 when TeX is installed; otherwise say which command installs it, and return 3."""
+    missing = missing_tex()
+    if not missing:
+        return 0
+    verb = "is" if len(missing) == 1 else "are"
+    print(f"bookbuild: `make pdf` needs TeX, and {', '.join(missing)} {verb} not installed. "
+          f"Install it (as root) with:\n  {apt_command()}", file=sys.stderr)
+    return 3
+
+
 def build_pdfs(root: Path, names: list[str] | None = None, say=print) -> int:
     """Build the PDF of each framework in ``names`` (default: all); return the exit status."""
-    missing = missing_tex()
-    if missing:
-        verb = "is" if len(missing) == 1 else "are"
-        print(f"bookbuild: `make pdf` needs TeX, and {', '.join(missing)} {verb} not installed. "
-              f"Install it (as root) with:\n  {apt_command()}", file=sys.stderr)
+    if check_tex():
         return 3
     try:
         frameworks = [FRAMEWORKS[name] for name in names] if names else list(FRAMEWORKS)

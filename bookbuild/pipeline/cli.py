@@ -107,16 +107,20 @@ def main(argv: list[str] | None = None) -> int:
     pdf.add_argument("--root", type=Path, default=Path.cwd(), help="the book's root (default: .)")
     pdf.add_argument("--apt-packages", action="store_true",
                      help="print the Debian packages of the TeX system it needs, and stop")
+    pdf.add_argument("--check-tex", action="store_true",
+                     help="only check that TeX is installed (exit 3 and say how to install it if not)")
     args = parser.parse_args(argv)
     if args.command == "install-kernel":
         print(f"bookbuild: installed the kernel in {install_kernel()}")
         return 0
     if args.command == "pdf":
-        from ..pdf import TEX_PACKAGES, build_pdfs
+        from ..pdf import TEX_PACKAGES, build_pdfs, check_tex
 
         if args.apt_packages:
             print(" ".join(TEX_PACKAGES))
             return 0
+        if args.check_tex:
+            return check_tex()
         return build_pdfs(args.root.resolve(), args.frameworks)
     if args.timeout is not None and args.timeout < 1:
         parser.error(f"--timeout must be a positive number of seconds, got {args.timeout}")

@@ -124,10 +124,12 @@ def test_latex_error_names_the_chapter_and_keeps_the_log(pdf_book):
 
 def test_without_tex_it_stops_at_once_with_the_install_command(tmp_path):
     root = copy_book(tmp_path / "book")
-    result = build_pdf(root, env={"PATH": str(tmp_path / "empty"), "PYTHONPATH": ":".join(sys.path)})
-    assert result.returncode == 3
-    assert apt_command() in result.stderr
-    assert not (root / PDF_DIR).exists()
+    env = {"PATH": str(tmp_path / "empty"), "PYTHONPATH": ":".join(sys.path)}
+    for args in ((), ("--check-tex",)):  # `make pdf` checks first, before executing anything
+        result = build_pdf(root, *args, env=env)
+        assert result.returncode == 3
+        assert apt_command() in result.stderr
+        assert not (root / PDF_DIR).exists()
 
 
 def test_first_error_and_its_chapter():

@@ -205,7 +205,7 @@ def _replace(node: nodes.Element, replacements: list[nodes.Node]) -> None:
 
 
 def _configure(app: Sphinx, config: Config) -> None:
-    """Show SVG outputs in LaTeX (converted to PDF), and wrap long code lines."""
+    """The LaTeX settings: SVG outputs shown (as PDF), wrapped code, the preamble, the title page."""
     priorities = list(config.nb_mime_priority_overrides)
     # MyST-NB leaves SVG out of LaTeX; the converter turns it into a vector PDF figure.
     priorities.append(("latex", "image/svg+xml", 15))

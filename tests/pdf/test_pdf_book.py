@@ -116,3 +116,22 @@ def test_landing_page_links_each_pdf(pdfs):
     for framework, path in pdfs.items():
         href = links[FRAMEWORKS[framework].label]
         assert href.endswith(f"/{path.name}") and (html / href).is_file(), href
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS.names)
+def test_each_interactive_explorer_points_to_the_html_edition(pdf_pages, framework):
+    from markdown_it import MarkdownIt
+
+    from bookbuild.sphinxext.latex import EXPLORER_SENTENCE
+
+    by_chapter = chapter_pages(pdf_pages[framework])
+    total = 0
+    for path in CHAPTERS:
+        tokens = MarkdownIt().parse(path.read_text(encoding="utf-8"))
+        explorers = sum(1 for token in tokens
+                        if token.type == "fence" and token.info.strip() == "{momentum-explorer}")
+        # Join the words LaTeX hyphenated at the end of a line.
+        text = words(" ".join(by_chapter[path.name]).replace("-\n", ""))
+        assert text.count(words(EXPLORER_SENTENCE)) == explorers, path.name
+        total += explorers
+    assert total >= 1, "no chapter has an explorer any more: this test has nothing to check"

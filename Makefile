@@ -10,7 +10,7 @@ JOBS   ?=
 TIMEOUT ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help env notebooks html test serve bench clean distclean
+.PHONY: help env notebooks html pdf test serve bench clean distclean
 
 help:  ## Show this help
 	@echo "Targets:"
@@ -33,6 +33,13 @@ notebooks: env  ## Execute every chapter per framework (cached) into _build/note
 # The API reference imports TensorFlow into Sphinx; keep its start-up notices off the console.
 html: notebooks  ## Build the book into _build/html (warnings are errors)
 	TF_CPP_MIN_LOG_LEVEL=2 TF_ENABLE_ONEDNN_OPTS=0 $(VENV)/bin/jupyter-book build . --warningiserror --keep-going
+
+# Checks for TeX before anything runs; then executes only what the cache lacks (nothing after
+# `make html`) and builds the PDFs from the cache (see bookbuild/pdf.py).
+pdf: env  ## Build _build/pdf/book-<framework>.pdf, one PDF per framework (needs TeX)
+	$(PY) -m bookbuild pdf --check-tex
+	$(MAKE) --no-print-directory notebooks
+	TF_CPP_MIN_LOG_LEVEL=2 TF_ENABLE_ONEDNN_OPTS=0 $(PY) -m bookbuild pdf
 
 test: html  ## Run the whole test suite against the built book
 	$(PY) -m pytest

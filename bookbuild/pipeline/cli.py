@@ -1,9 +1,10 @@
-"""Command line: ``python -m bookbuild execute [CHAPTER ...]`` and ``python -m bookbuild install-kernel``.
+"""Command line: ``python -m bookbuild execute [CHAPTER ...]``, ``pdf`` and ``install-kernel``.
 
 ``execute`` runs the stages before Sphinx: split each chapter per framework, execute what
 the cache lacks (concurrently, in fresh kernels), and write the learner notebooks. ``make
 html`` runs it, then ``jupyter-book build``. Its settings come from ``_config.yml`` (see
-:mod:`bookbuild.config`); ``--jobs`` and ``--timeout`` override them for one run.
+:mod:`bookbuild.config`); ``--jobs`` and ``--timeout`` override them for one run. ``pdf``
+builds the PDFs from the cache (``make pdf``; see :mod:`bookbuild.pdf`).
 """
 
 from __future__ import annotations
@@ -110,10 +111,26 @@ def main(argv: list[str] | None = None) -> int:
                      help="seconds a cell may run (default: bookbuild.timeout in _config.yml)")
     run.add_argument("--json", action="store_true", help="print the execution report as JSON on stdout")
     commands.add_parser("install-kernel", help="register this Python as the learners' Jupyter kernel")
+    pdf = commands.add_parser("pdf", help="build one PDF per framework from the cache (see bookbuild.pdf)")
+    pdf.add_argument("frameworks", nargs="*", help="frameworks to build (default: all)")
+    pdf.add_argument("--root", type=Path, default=Path.cwd(), help="the book's root (default: .)")
+    pdf.add_argument("--apt-packages", action="store_true",
+                     help="print the Debian packages of the TeX system it needs, and stop")
+    pdf.add_argument("--check-tex", action="store_true",
+                     help="only check that TeX is installed (exit 3 and say how to install it if not)")
     args = parser.parse_args(argv)
     if args.command == "install-kernel":
         print(f"bookbuild: installed the kernel in {install_kernel()}")
         return 0
+    if args.command == "pdf":
+        from ..pdf import TEX_PACKAGES, build_pdfs, check_tex
+
+        if args.apt_packages:
+            print(" ".join(TEX_PACKAGES))
+            return 0
+        if args.check_tex:
+            return check_tex()
+        return build_pdfs(args.root.resolve(), args.frameworks)
     if args.timeout is not None and args.timeout < 1:
         parser.error(f"--timeout must be a positive number of seconds, got {args.timeout}")
     if args.jobs is not None and args.jobs < 1:

@@ -109,4 +109,6 @@ def setup(app: Sphinx) -> dict:
     app.add_transform(KeepPunctuationWithMath)
     navigation.setup(app)
     app.setup_extension("bookbuild.sphinxext.explorer")
+    app.setup_extension("bookbuild.sphinxext.latex")
+    app.setup_extension("bookbuild.sphinxext.pdflinks")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -79,12 +79,18 @@ class TensorFlowBackend(Backend):
         def net(X):
             return tf.nn.relu(X @ W1 + b1) @ W2 + b2
 
-        def step(X, y, lr):
+        # One graph for all steps (the rate is a tensor, so a new rate needs no new graph):
+        # in eager mode, the overhead of the many small operations would dominate.
+        @tf.function(reduce_retracing=True)
+        def graph_step(X, y, lr):
             with tf.GradientTape() as tape:
                 loss = tf.reduce_mean(
                     tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=net(X)))
             for p, g in zip(params, tape.gradient(loss, params)):
                 p.assign_sub(lr * g)
+
+        def step(X, y, lr):
+            graph_step(X, y, tf.constant(lr, dtype=tf.float32))
 
         return net, step
 
@@ -104,12 +110,16 @@ class TensorFlowBackend(Backend):
         optimizer = tf.keras.optimizers.SGD(learning_rate=scheduler)
         loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
-        def step(X, y):
-            used = float(optimizer.learning_rate)
+        @tf.function(reduce_retracing=True)
+        def graph_step(X, y):
             with tf.GradientTape() as tape:
                 loss = loss_fn(y, net(X))
             grads = tape.gradient(loss, net.trainable_variables)
             optimizer.apply_gradients(zip(grads, net.trainable_variables))
+
+        def step(X, y):
+            used = float(optimizer.learning_rate)
+            graph_step(X, y)
             return used
 
         return net, step

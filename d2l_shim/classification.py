@@ -21,6 +21,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from d2l_shim.arrays import to_numpy
 from d2l_shim.checks import check_int
 from d2l_shim.data import DataIter
 from d2l_shim.plotting import Animator
@@ -95,8 +96,6 @@ def evaluate(net, data_iter):
     The softmax and the loss are computed in NumPy (float64) from the
     network's outputs, the same way for every backend.
     """
-    from d2l_shim.arrays import to_numpy
-
     [(X, y)] = data_iter.whole()
     logits = to_numpy(net(X)).astype(np.float64)
     labels = to_numpy(y).astype(np.int64)

@@ -12,6 +12,7 @@ import torch
 
 from d2l_shim.backend import Backend, export
 from d2l_shim.checks import accepted_keywords, did_you_mean
+from d2l_shim.schedulers import Scheduler
 
 def _optimizer_names():
     """The optimizer classes of ``torch.optim``, by name, sorted."""
@@ -89,13 +90,14 @@ class TorchBackend(Backend):
         return _without_grad(net), step
 
     def mlp_concise(self, params, scheduler, lr):
-        if lr is None and not isinstance(scheduler, float):
+        if (lr is None and not isinstance(scheduler, float)) or (
+                lr is not None and (isinstance(scheduler, Scheduler) or not callable(scheduler))):
             raise TypeError(
                 "scheduler must be a constant rate or a function that takes the "
                 "torch.optim.SGD optimizer and returns a torch.optim.lr_scheduler "
                 "scheduler, given together with the optimizer's rate lr=..., such as "
                 "scheduler=lambda optimizer: torch.optim.lr_scheduler.StepLR(optimizer, 45, 0.5), "
-                f"lr=0.5; got {scheduler!r} without lr")
+                f"lr=0.5; got {scheduler!r}" + (" without lr" if lr is None else ""))
         W1, b1, W2, b2 = params
         net = torch.nn.Sequential(torch.nn.Linear(*W1.shape), torch.nn.ReLU(),
                                   torch.nn.Linear(*W2.shape))

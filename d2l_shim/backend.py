@@ -17,7 +17,7 @@ import inspect
 
 import numpy as np
 
-from d2l_shim import data, explore, plotting, rng, training, twod
+from d2l_shim import classification, data, explore, plotting, rng, schedulers, training, twod
 from d2l_shim.arrays import to_numpy
 from d2l_shim.timer import Timer
 
@@ -74,6 +74,28 @@ class Backend(abc.ABC):
         its bias to 0; ``step(X, y)`` takes one optimizer step on the mean
         :meth:`squared_loss` of the batch.
         """
+
+    def mlp_scratch(self, params):
+        """Set up the digit classifier from scratch for :func:`~d2l_shim.classification.train_scheduled`.
+
+        ``params`` are the NumPy arrays ``[W1, b1, W2, b2]`` to start from
+        (see :func:`~d2l_shim.classification.initial_params`). Returns
+        ``(net, step)``: ``net(X)`` gives the logits ``relu(X W1 + b1) W2 + b2``
+        without recording gradients; ``step(X, y, lr)`` takes one SGD step of
+        size ``lr`` on the mean softmax cross-entropy of the batch.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no digit classifier")
+
+    def mlp_concise(self, params, scheduler, lr):
+        """Set up the digit classifier with the framework's layers, SGD and ``scheduler``.
+
+        Like :meth:`mlp_scratch`, with the layers' weights set to ``params``;
+        ``step(X, y)`` takes one optimizer step and returns the learning rate
+        it used. ``scheduler`` and ``lr`` are described in
+        :func:`~d2l_shim.classification.train_scheduled_concise`; a scheduler
+        of another framework is refused with a message naming the accepted ones.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no digit classifier")
 
     def tensor(self, data):
         """Return ``data`` (numbers, nested lists, arrays or tensors) as a tensor.
@@ -133,10 +155,14 @@ SHARED_API = {
     "show_trace_2d": twod.show_trace_2d,
     "evaluate_loss": training.evaluate_loss,
     "explore_momentum": explore.explore_momentum,
+    "make_scheduler": schedulers.make_scheduler,
 }
 
 #: Classes that are the same in every backend.
-SHARED_CLASSES = {"Animator": plotting.Animator, "Timer": Timer}
+SHARED_CLASSES = {"Animator": plotting.Animator, "Timer": Timer,
+                  **{cls.__name__: cls for cls in (
+                      schedulers.Constant, schedulers.SquareRoot, schedulers.Factor,
+                      schedulers.MultiFactor, schedulers.Cosine, schedulers.Warmup)}}
 
 #: Backend methods exported as module functions.
 BACKEND_METHODS = ("tensor", "arange", "zeros", "ones", "normal", "reshape",
@@ -144,7 +170,8 @@ BACKEND_METHODS = ("tensor", "arange", "zeros", "ones", "normal", "reshape",
 
 #: Shared functions whose first argument is the backend.
 BACKEND_FUNCTIONS = (data.get_data_ch11, training.train_ch11,
-                     training.train_concise_ch11)
+                     training.train_concise_ch11, classification.get_data_digits,
+                     classification.train_scheduled, classification.train_scheduled_concise)
 
 
 def _bind(function, backend, module_name):

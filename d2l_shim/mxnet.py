@@ -81,5 +81,59 @@ class MXNetBackend(Backend):
 
         return layer, step
 
+    def mlp_scratch(self, params):
+        params = [np.array(p) for p in params]
+        for p in params:
+            p.attach_grad()
+        W1, b1, W2, b2 = params
+
+        def net(X):
+            return np.dot(npx.relu(np.dot(X, W1) + b1), W2) + b2
+
+        def step(X, y, lr):
+            with autograd.record():
+                loss = _cross_entropy(net(X), y).mean()
+            loss.backward()
+            for p in params:
+                p[:] = p - lr * p.grad
+
+        return net, step
+
+    def mlp_concise(self, params, scheduler, lr):
+        if lr is not None or not isinstance(scheduler, (float, mx.lr_scheduler.LRScheduler)):
+            raise TypeError(
+                "scheduler must be a constant rate or an MXNet scheduler such as "
+                "mx.lr_scheduler.FactorScheduler(step=45, factor=0.5, base_lr=0.5), "
+                f"which holds the rate itself (no lr=...); got {scheduler!r}"
+                + (f" and lr={lr!r}" if lr is not None else ""))
+        W1, b1, W2, b2 = params
+        net = gluon.nn.Sequential()
+        net.add(gluon.nn.Dense(W1.shape[1], activation="relu", in_units=W1.shape[0]),
+                gluon.nn.Dense(W2.shape[1], in_units=W2.shape[0]))
+        net.initialize(init.Zero())
+        for layer, (W, b) in zip(net, ((W1, b1), (W2, b2))):
+            layer.weight.set_data(np.array(W.T))
+            layer.bias.set_data(np.array(b))
+        options = ({"learning_rate": scheduler} if isinstance(scheduler, float)
+                   else {"lr_scheduler": scheduler})
+        trainer = gluon.Trainer(net.collect_params(), "sgd", options)
+        loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()
+
+        def step(X, y):
+            # Gluon differentiates the summed loss; step() divides by the batch size.
+            with autograd.record():
+                loss = loss_fn(net(X), y)
+            loss.backward()
+            trainer.step(X.shape[0])
+            # MXNet counts updates from 1: after this one, it reads the rate it just used.
+            return trainer.learning_rate
+
+        return net, step
+
+
+def _cross_entropy(logits, y):
+    """The softmax cross-entropy of each example, from the logits and the integer labels."""
+    return -npx.pick(npx.log_softmax(logits), y)
+
 
 export(MXNetBackend(), globals())

@@ -72,5 +72,57 @@ class TensorFlowBackend(Backend):
 
         return layer, step
 
+    def mlp_scratch(self, params):
+        params = [tf.Variable(p) for p in params]
+        W1, b1, W2, b2 = params
+
+        def net(X):
+            return tf.nn.relu(X @ W1 + b1) @ W2 + b2
+
+        # One graph for all steps (the rate is a tensor, so a new rate needs no new graph):
+        # in eager mode, the overhead of the many small operations would dominate.
+        @tf.function(reduce_retracing=True)
+        def graph_step(X, y, lr):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(
+                    tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=net(X)))
+            for p, g in zip(params, tape.gradient(loss, params)):
+                p.assign_sub(lr * g)
+
+        def step(X, y, lr):
+            graph_step(X, y, tf.constant(lr, dtype=tf.float32))
+
+        return net, step
+
+    def mlp_concise(self, params, scheduler, lr):
+        if lr is not None or not isinstance(
+                scheduler, (float, tf.keras.optimizers.schedules.LearningRateSchedule)):
+            raise TypeError(
+                "scheduler must be a constant rate or a Keras schedule such as "
+                "tf.keras.optimizers.schedules.CosineDecay(0.5, 900), which holds the "
+                f"rate itself (no lr=...); got {scheduler!r}" + (f" and lr={lr!r}" if lr is not None else ""))
+        W1, b1, W2, b2 = params
+        net = tf.keras.Sequential([tf.keras.layers.Dense(W1.shape[1], activation="relu"),
+                                   tf.keras.layers.Dense(W2.shape[1])])
+        net.build((None, W1.shape[0]))
+        for variable, value in zip(net.trainable_variables, params):
+            variable.assign(value)
+        optimizer = tf.keras.optimizers.SGD(learning_rate=scheduler)
+        loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+        @tf.function(reduce_retracing=True)
+        def graph_step(X, y):
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, net(X))
+            grads = tape.gradient(loss, net.trainable_variables)
+            optimizer.apply_gradients(zip(grads, net.trainable_variables))
+
+        def step(X, y):
+            used = float(optimizer.learning_rate)
+            graph_step(X, y)
+            return used
+
+        return net, step
+
 
 export(TensorFlowBackend(), globals())

@@ -12,6 +12,7 @@ import torch
 
 from d2l_shim.backend import Backend, export
 from d2l_shim.checks import accepted_keywords, did_you_mean
+from d2l_shim.schedulers import Scheduler
 
 def _optimizer_names():
     """The optimizer classes of ``torch.optim``, by name, sorted."""
@@ -71,6 +72,59 @@ class TorchBackend(Backend):
             optimizer.step()
 
         return _without_grad(layer), step
+
+    def mlp_scratch(self, params):
+        W1, b1, W2, b2 = params = [torch.tensor(p, requires_grad=True) for p in params]
+
+        def net(X):
+            return torch.relu(X @ W1 + b1) @ W2 + b2
+
+        def step(X, y, lr):
+            for p in params:
+                p.grad = None
+            torch.nn.functional.cross_entropy(net(X), y).backward()
+            with torch.no_grad():
+                for p in params:
+                    p -= lr * p.grad
+
+        return _without_grad(net), step
+
+    def mlp_concise(self, params, scheduler, lr):
+        if (lr is None and not isinstance(scheduler, float)) or (
+                lr is not None and (isinstance(scheduler, Scheduler) or not callable(scheduler))):
+            raise TypeError(
+                "scheduler must be a constant rate or a function that takes the "
+                "torch.optim.SGD optimizer and returns a torch.optim.lr_scheduler "
+                "scheduler, given together with the optimizer's rate lr=..., such as "
+                "scheduler=lambda optimizer: torch.optim.lr_scheduler.StepLR(optimizer, 45, 0.5), "
+                f"lr=0.5; got {scheduler!r}" + (" without lr" if lr is None else ""))
+        W1, b1, W2, b2 = params
+        net = torch.nn.Sequential(torch.nn.Linear(*W1.shape), torch.nn.ReLU(),
+                                  torch.nn.Linear(*W2.shape))
+        with torch.no_grad():
+            for layer, (W, b) in zip((net[0], net[2]), ((W1, b1), (W2, b2))):
+                layer.weight.copy_(torch.tensor(W.T))
+                layer.bias.copy_(torch.tensor(b))
+        optimizer = torch.optim.SGD(net.parameters(), lr=scheduler if lr is None else lr)
+        schedule = None
+        if lr is not None:
+            schedule = scheduler(optimizer) if callable(scheduler) else None
+            if not isinstance(schedule, torch.optim.lr_scheduler.LRScheduler):
+                raise TypeError(
+                    "scheduler must be a function that takes the optimizer and returns a "
+                    "torch.optim.lr_scheduler scheduler, such as lambda optimizer: "
+                    f"torch.optim.lr_scheduler.StepLR(optimizer, 45, 0.5); it returned {schedule!r}")
+
+        def step(X, y):
+            used = optimizer.param_groups[0]['lr']
+            optimizer.zero_grad()
+            torch.nn.functional.cross_entropy(net(X), y).backward()
+            optimizer.step()
+            if schedule is not None:
+                schedule.step()
+            return used
+
+        return _without_grad(net), step
 
 
 def _without_grad(net):

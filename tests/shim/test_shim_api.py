@@ -11,16 +11,22 @@ import numpy as np
 import pytest
 
 from d2l_cells import FRAMEWORKS, REGISTRY
-from d2l_shim import arrays, backend, checks, data, explore, plotting, rng, timer, training, twod
+from d2l_shim import (arrays, backend, checks, classification, data, explore, plotting, rng, schedulers, timer,
+                      training, twod)
 from d2l_shim.plotting import plt
 from minibook.numpy_backend import NumpyBackend
 
-SHARED_MODULES = [backend, arrays, checks, data, explore, plotting, rng, timer, training, twod]
+SHARED_MODULES = [backend, arrays, checks, classification, data, explore, plotting, rng, schedulers, timer,
+                  training, twod]
 #: The names a chapter written for the original library may call.
 API = {"plt", "use_svg_display", "set_figsize", "set_axes", "plot", "Animator", "Timer",
        "numpy", "arange", "zeros", "ones", "tensor", "reshape", "normal", "matmul", "float32",
        "seed", "train_2d", "show_trace_2d", "get_data_ch11", "linreg", "squared_loss",
        "evaluate_loss", "train_ch11", "train_concise_ch11", "explore_momentum"}
+#: What the Learning-Rate Scheduling chapter adds: the digits, the classifier's training loops and the
+#: schedules (the schedule classes, like Animator and Timer, are documented in their own module).
+SCHEDULING_API = {"get_data_digits", "train_scheduled", "train_scheduled_concise", "make_scheduler"}
+SCHEDULE_CLASSES = {"Constant", "SquareRoot", "Factor", "MultiFactor", "Cosine", "Warmup"}
 FRAMEWORK_MODULES = {framework.name: framework.packages[0] for framework in REGISTRY}
 
 
@@ -32,9 +38,10 @@ def exported():
 
 
 def test_a_backend_module_exports_the_whole_api(exported):
-    assert API <= set(exported)
+    assert API | SCHEDULING_API | SCHEDULE_CLASSES <= set(exported)
     # The shared classes are documented once, in their own modules.
-    assert set(exported["__all__"]) == API - {"Animator", "Timer"}
+    assert set(exported["__all__"]) == (API | SCHEDULING_API) - {"Animator", "Timer"}
+    assert all(exported[name] is getattr(schedulers, name) for name in SCHEDULE_CLASSES)
 
 
 def test_bound_functions_look_like_the_original_librarys(exported):
@@ -127,8 +134,9 @@ def test_importing_the_package_and_shared_modules_imports_no_framework(run_pytho
     result = run_python(textwrap.dedent("""
         import sys, numpy
         import d2l_shim
-        from d2l_shim import arrays, backend, checks, data, explore, plotting, rng, timer, training, twod
-        print(sorted(m for m in ('mxnet', 'torch', 'tensorflow') if m in sys.modules))
+        from d2l_shim import (arrays, backend, checks, classification, data, explore, plotting, rng,
+                              schedulers, timer, training, twod)
+        print(sorted(m for m in ('mxnet', 'torch', 'tensorflow', 'sklearn') if m in sys.modules))
         print('bool' in numpy.__dict__)
     """))
     assert result.returncode == 0, result.stderr
@@ -159,6 +167,7 @@ def test_the_api_reference_builds_without_warnings(tmp_path):
          str(source), str(tmp_path / "html")], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     page = (tmp_path / "html" / "index.html").read_text()
-    for name in ("d2l_shim.torch.train_ch11", "d2l_shim.mxnet.get_data_ch11",
+    for name in ("d2l_shim.torch.train_ch11", "d2l_shim.mxnet.get_data_ch11", "d2l_shim.torch.train_scheduled",
+                 "d2l_shim.schedulers.make_scheduler", "d2l_shim.classification.get_data_digits",
                  "d2l_shim.tensorflow.train_concise_ch11", "d2l_shim.plotting.Animator"):
         assert f'id="{name}"' in page, name

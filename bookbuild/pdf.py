@@ -19,6 +19,7 @@ report of what was built (``report.json``) sits beside the PDFs.
 
 from __future__ import annotations
 
+import ctypes.util
 import json
 import os
 import re
@@ -48,9 +49,11 @@ REPORT_FILE = "report.json"
 #: Modern (fontspec's default font), and poppler's tools, which the tests read the PDFs with.
 #: (Jupyter Book's class also loads ``bbm``, which Debian has only in the large
 #: texlive-fonts-extra; ``bookbuild/sphinxext/static/latex/bbm.sty`` stands in for it.)
+#: The last one, the cairo library, is what cairosvg draws the SVG figures into PDF with.
 TEX_PACKAGES = (
     "texlive-xetex", "texlive-latex-recommended", "texlive-latex-extra",
     "texlive-fonts-recommended", "lmodern", "latexmk", "fonts-freefont-otf", "poppler-utils",
+    "libcairo2",
 )
 #: The commands ``make pdf`` runs (``xdvipdfmx`` is XeLaTeX's PDF writer).
 TEX_COMMANDS = ("latexmk", "xelatex", "xdvipdfmx")
@@ -112,8 +115,11 @@ def pdf_path(root: Path, framework: str, target: str | None = None) -> Path:
 
 
 def missing_tex() -> list[str]:
-    """The commands of :data:`TEX_COMMANDS` that are not on the ``PATH``."""
-    return [command for command in TEX_COMMANDS if shutil.which(command) is None]
+    """The commands of :data:`TEX_COMMANDS` that are not on the ``PATH``, and the cairo library if absent."""
+    missing = [command for command in TEX_COMMANDS if shutil.which(command) is None]
+    if ctypes.util.find_library("cairo") is None:
+        missing.append("the cairo library")
+    return missing
 
 
 def unexecuted_notebooks(root: Path) -> tuple[list[str], int]:

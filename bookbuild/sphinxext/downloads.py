@@ -15,7 +15,6 @@ styled by ``static/notebook-downloads.css``) and follows the choice when it chan
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -30,8 +29,8 @@ from ..config import from_mapping
 from ..frameworks import FRAMEWORKS, SYNC_GROUP
 from ..pipeline.cache import write_if_changed
 from ..pipeline.learner import ARCHIVE_URL_DIR, archive_name, archive_path, notebook_path
+from .static_files import serve
 
-STATIC_DIR = Path(__file__).parent / "static"
 JS_FILE = "notebook-downloads.js"
 CSS_FILE = "notebook-downloads.css"
 
@@ -120,12 +119,7 @@ def copy_archives(app: Sphinx, exception: Exception | None) -> None:
 
 def configure(app: Sphinx, config: Config) -> None:
     """Serve the script and stylesheet; rewrite every page when they change."""
-    if str(STATIC_DIR) not in map(str, config.html_static_path):
-        config.html_static_path.append(str(STATIC_DIR))
-    digest = hashlib.sha256()
-    for name in (JS_FILE, CSS_FILE):
-        digest.update((STATIC_DIR / name).read_bytes())
-    config.notebook_downloads_digest = digest.hexdigest()
+    config.notebook_downloads_digest = serve(config, JS_FILE, CSS_FILE)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

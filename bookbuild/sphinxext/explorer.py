@@ -30,7 +30,6 @@ No framework is imported: the reference comes from the backend-free shim modules
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -41,7 +40,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
 
-STATIC_DIR = Path(__file__).parent / "static"
+from .static_files import serve
+
 JS_FILE = "momentum-explorer.js"
 CSS_FILE = "momentum-explorer.css"
 #: Where the reference data goes, relative to the HTML output.
@@ -202,12 +202,7 @@ def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doc
 
 def configure(app: Sphinx, config: Config) -> None:
     """Serve the static files; rewrite pages when they change (see :mod:`bookbuild.sphinxext.offline`)."""
-    if str(STATIC_DIR) not in map(str, config.html_static_path):
-        config.html_static_path.append(str(STATIC_DIR))
-    digest = hashlib.sha256()
-    for name in (JS_FILE, CSS_FILE):
-        digest.update((STATIC_DIR / name).read_bytes())
-    config.momentum_explorer_digest = digest.hexdigest()
+    config.momentum_explorer_digest = serve(config, JS_FILE, CSS_FILE)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -35,6 +35,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
+from .static_files import serve
+
 MATHJAX_VERSION = "3.2.2"
 MATHJAX_URL = f"https://registry.npmjs.org/mathjax/-/mathjax-{MATHJAX_VERSION}.tgz"
 #: The npm registry's ``dist.integrity`` of the tarball (base64 of its SHA-512).
@@ -50,7 +52,6 @@ VENDOR_URL_DIR = f"_vendor/mathjax-{MATHJAX_VERSION}"
 COMPLETE_MARK = ".complete"
 DOWNLOAD_TIMEOUT = 60
 
-STATIC_DIR = Path(__file__).parent / "static"
 CSS_FILE = "book.css"
 
 #: sphinx-thebe's page assets: its script and the inline script that names its CDN.
@@ -157,10 +158,7 @@ def configure(app: Sphinx, config: Config) -> None:
     out of it to the output root, where :func:`copy_vendored` puts the files.
     """
     config.mathjax_path = f"../{VENDOR_URL_DIR}/{MATHJAX_ENTRY}"
-    config.html_static_path.append(str(STATIC_DIR))
-    # Sphinx copies static files only when it writes pages; a config value that changes
-    # with the stylesheet makes it rewrite them all when only the stylesheet changed.
-    config.offline_css_digest = hashlib.sha256((STATIC_DIR / CSS_FILE).read_bytes()).hexdigest()
+    config.offline_css_digest = serve(config, CSS_FILE)
     # Without a default colour mode, pydata-sphinx-theme logs a console error ("Got
     # invalid theme mode") on a reader's first visit; "auto" follows the system setting.
     config.html_context.setdefault("default_mode", "auto")

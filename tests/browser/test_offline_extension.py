@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 from sphinx.errors import ExtensionError
 
-from bookbuild.sphinxext import offline
+from bookbuild.sphinxext import offline, static_files
 
 
 def tarball(files: dict[str, bytes]) -> bytes:
@@ -136,7 +136,7 @@ def test_configure_points_mathjax_at_the_vendored_copy_and_keeps_a_chosen_mode()
     resolved = posixpath.normpath(posixpath.join("_static", config.mathjax_path))
     assert resolved == f"{offline.VENDOR_URL_DIR}/{offline.MATHJAX_ENTRY}"
     assert not resolved.startswith("_static/")
-    assert config.html_static_path == [str(offline.STATIC_DIR)]
+    assert config.html_static_path == [str(static_files.STATIC_DIR)]
     assert config.html_context["default_mode"] == "light"
-    css = (offline.STATIC_DIR / offline.CSS_FILE).read_bytes()
+    css = (static_files.STATIC_DIR / offline.CSS_FILE).read_bytes()
     assert config.offline_css_digest == hashlib.sha256(css).hexdigest()

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from d2l_cells import FRAMEWORKS
-from d2l_shim import backend, classification, schedulers
+from d2l_shim import backend, classification
 from minibook.numpy_backend import NumpyBackend
 
 

@@ -6,7 +6,8 @@ the HTML build and its cached doctrees never see these changes):
 
 * every framework tab set becomes the chosen framework's cells alone (an untagged cell whose
   outputs differ by framework thus appears once, with that framework's outputs; an untagged
-  cell without outputs was never in a tab set and appears once anyway);
+  cell without outputs was never in a tab set and appears once anyway), and so does a tab set
+  that an author wrote in the frameworks' sync group (``:sync-group: framework``);
 * the links to the chapter's notebooks are dropped (a PDF cannot carry them);
 * an interactive ``{momentum-explorer}`` becomes a sentence that sends the reader to the HTML
   edition;
@@ -77,6 +78,17 @@ def _framework() -> Framework:
         raise ConfigError(str(error)) from None
 
 
+def _is_framework_tab_set(node: nodes.container) -> bool:
+    """Whether ``node`` is a tab set of frameworks: one of :mod:`.tabs`, or one an author wrote
+    whose tabs are in the sync group of the frameworks (``:sync-group: framework``)."""
+    if TABS_CLASS in node["classes"]:
+        return True
+    if "sd-tab-set" not in node["classes"]:
+        return False
+    labels = [label for label in node.findall(nodes.rubric) if "sd-tab-label" in label["classes"]]
+    return bool(labels) and all(label.get("sync_group") == SYNC_GROUP for label in labels)
+
+
 class OneFrameworkOnly(SphinxPostTransform):
     """The chosen framework's cells for each tab set; no download links; the explorer as prose."""
 
@@ -86,7 +98,7 @@ class OneFrameworkOnly(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         chosen = _framework().name
         for tab_set in list(self.document.findall(nodes.container)):
-            if TABS_CLASS not in tab_set["classes"]:
+            if not _is_framework_tab_set(tab_set):
                 continue
             cells: list[nodes.Node] = []
             for label in tab_set.findall(nodes.rubric):

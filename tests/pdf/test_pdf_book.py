@@ -135,3 +135,20 @@ def test_each_interactive_explorer_points_to_the_html_edition(pdf_pages, framewo
         assert text.count(words(EXPLORER_SENTENCE)) == explorers, path.name
         total += explorers
     assert total >= 1, "no chapter has an explorer any more: this test has nothing to check"
+
+
+#: The header of each framework's table in the Learning-Rate Scheduling chapter's tab set of
+#: schedulers, a tab set its author wrote in the frameworks' sync group: (label, module) by framework.
+SCHEDULER_TABLES = {"mxnet": ("MXNet", "mx.lr_scheduler"), "pytorch": ("PyTorch", "torch.optim.lr_scheduler"),
+                    "tensorflow": ("Keras", "tf.keras.optimizers.schedules")}
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS.names)
+def test_a_framework_tab_set_written_by_an_author_shows_only_the_frameworks_tab(pdf_pages, framework):
+    source = (ROOT / "chapters" / "lr_scheduler.md").read_text(encoding="utf-8")
+    assert "::::{tab-set}\n:sync-group: framework\n" in source
+    assert set(SCHEDULER_TABLES) == set(FRAMEWORKS.names)
+    text = words(" ".join(chapter_pages(pdf_pages[framework])["lr_scheduler.md"]))
+    for name, (label, module) in SCHEDULER_TABLES.items():
+        assert f"| ours | {label}: `{module}` |" in source, "the test's table headers are the chapter's"
+        assert (f"{label}: {module}" in text) == (name == framework), (FRAMEWORKS[framework].label, label)

@@ -91,12 +91,17 @@ def from_mapping(settings: Mapping | None) -> BookConfig:
     return BookConfig(**settings)
 
 
-def read_book_config(root: Path) -> BookConfig:
-    """The settings of the book at ``root``, from its ``_config.yml``."""
+def read_book_yaml(root: Path) -> dict:
+    """The whole ``_config.yml`` of the book at ``root``, parsed (Jupyter Book's own keys too)."""
     path = root / CONFIG_FILE
     try:
-        book = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
         raise ConfigError(f"cannot read {path}: {error}") from None
+
+
+def read_book_config(root: Path) -> BookConfig:
+    """The settings of the book at ``root``, from its ``_config.yml``."""
+    book = read_book_yaml(root)
     sphinx_config = (book.get("sphinx") or {}).get("config") or {}
     return from_mapping(sphinx_config.get(SECTION))

@@ -30,9 +30,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from .config import CONFIG_FILE, ConfigError, read_book_config
+from .config import CONFIG_FILE, ConfigError, read_book_config, read_book_yaml
 from .frameworks import FRAMEWORKS, Framework
 
 #: Names the framework of a LaTeX build; set by :func:`build_pdfs`, read by :func:`chosen_framework`.
@@ -94,10 +92,7 @@ def pdf_build_requested() -> bool:
 
 def target_name(root: Path) -> str:
     """The name of the book's LaTeX document without ``.tex`` (``latex_documents.targetname``)."""
-    try:
-        book = yaml.safe_load((root / CONFIG_FILE).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(f"cannot read {root / CONFIG_FILE}: {error}") from None
+    book = read_book_yaml(root)
     documents = (book.get("latex") or {}).get("latex_documents") or {}
     if "targetname" not in documents:
         raise ConfigError(f"{CONFIG_FILE} names no LaTeX document; add `latex: latex_documents: "

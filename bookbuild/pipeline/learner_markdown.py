@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import yaml
 from docutils.nodes import make_id
 from docutils.parsers.rst.directives import admonitions
 from markdown_it.renderer import RendererHTML
@@ -44,7 +43,7 @@ from sphinx.directives.code import LiteralInclude, LiteralIncludeReader
 from sphinx_design.dropdown import DropdownDirective
 from sphinx_design.tabs import TabItemDirective, TabSetDirective
 
-from ..config import CONFIG_FILE, BookConfig
+from ..config import BookConfig, read_book_yaml
 from ..frameworks import FRAMEWORKS
 from .split import load_chapter
 from .toc import numbered_files
@@ -80,9 +79,8 @@ class ConversionError(ValueError):
     """A Markdown cell holds MyST that the learner notebooks cannot show."""
 
 
-def myst_extensions(root: Path) -> set[str]:
-    """The ``parse: myst_enable_extensions`` of the book at ``root``."""
-    book = yaml.safe_load((root / CONFIG_FILE).read_text(encoding="utf-8")) or {}
+def myst_extensions(book: dict) -> set[str]:
+    """The ``parse: myst_enable_extensions`` of a book's parsed ``_config.yml``."""
     return set((book.get("parse") or {}).get("myst_enable_extensions") or ())
 
 
@@ -132,8 +130,8 @@ class BookIndex:
     @classmethod
     def build(cls, root: Path, config: BookConfig) -> BookIndex:
         """Read ``_toc.yml``, every chapter and the bibliography of the book at ``root``."""
-        index = cls(root=root, base_url=config.base_url, extensions=myst_extensions(root))
-        book = yaml.safe_load((root / CONFIG_FILE).read_text(encoding="utf-8")) or {}
+        book = read_book_yaml(root)
+        index = cls(root=root, base_url=config.base_url, extensions=myst_extensions(book))
         for bibfile in book.get("bibtex_bibfiles") or ():
             index.bibliography.update(parse_file(str(root / bibfile), bib_format="bibtex").entries)
         parser = _parser(index.extensions)

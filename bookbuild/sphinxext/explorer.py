@@ -40,6 +40,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
 
+from ..pipeline.cache import write_if_changed
 from .static_files import serve
 
 JS_FILE = "momentum-explorer.js"
@@ -193,11 +194,7 @@ def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doc
     app.add_js_file(JS_FILE)
     app.add_css_file(CSS_FILE)
     data = [{"config": node["config"], "reference": reference(node["config"])} for node in explorers]
-    target = Path(app.outdir) / REFERENCE_DIR / f"{pagename}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(data, indent=1) + "\n"
-    if not target.is_file() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+    write_if_changed(Path(app.outdir) / REFERENCE_DIR / f"{pagename}.json", json.dumps(data, indent=1) + "\n")
 
 
 def configure(app: Sphinx, config: Config) -> None:

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from pybtex.database import parse_file
 
-from bookbuild.config import read_book_config
+from bookbuild.config import read_book_config, read_book_yaml
 from bookbuild.frameworks import FRAMEWORKS
 from bookbuild.pipeline.learner import ARCHIVE_URL_DIR, archive_name, requirements_name, setup_cell
 from bookbuild.pipeline.learner_markdown import (
@@ -71,7 +71,7 @@ def jupyter_tokens(text: str):
 def test_no_myst_is_left_in_any_markdown_cell(index, framework):
     """Parsed again as MyST, no cell of any chapter holds a role, a target, a labelled
     equation or a directive."""
-    myst = _parser(myst_extensions(ROOT))
+    myst = _parser(myst_extensions(read_book_yaml(ROOT)))
     jobs = [job for job in plan([load_chapter(path) for path in toc_files(ROOT)], ROOT) if job.framework == framework]
     assert len(jobs) >= 10
     for path in (job.chapter.path for job in jobs):

@@ -22,10 +22,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
-	$(PY) -m bookbuild install-kernel
 	touch $(STAMP)
 
-env: $(STAMP)  ## Create .venv with the three frameworks and register the Jupyter kernel
+# The kernel environments are checked on every run (a no-op when their lock files have not changed).
+env: $(STAMP)  ## Create the toolchain's .venv and one kernel environment per framework in .envs (see requirements/)
+	$(PY) -m bookbuild envs
 
 notebooks: env  ## Execute every chapter per framework (cached) into _build/notebooks, with one zip per framework
 	$(PY) -m bookbuild execute $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
@@ -54,4 +55,4 @@ clean:  ## Remove the built book and notebooks (keeps the execution cache)
 	rm -rf _build
 
 distclean: clean  ## Also remove the execution cache and .venv
-	rm -rf .cache $(VENV)
+	rm -rf .cache $(VENV) .envs

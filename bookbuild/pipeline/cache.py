@@ -2,7 +2,7 @@
 
 A key covers exactly what can change a notebook's outputs: its code cells (source, and the
 tags the executor acts on), the framework, the source of ``d2l_shim`` when the code imports
-it, the pinned requirements, the Python version and the environment variables the executor
+it, its framework's lock file, the Python version and the environment variables the executor
 gives its kernels. Prose never enters a key, so a prose
 edit executes nothing. File times never enter a key either.
 
@@ -22,6 +22,8 @@ from pathlib import Path
 
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
+
+from ..environments import lock_file
 
 #: Tags that change how the executor runs a cell (see nbclient), and so enter the key.
 EXECUTION_TAGS = ("raises-exception", "skip-execution")
@@ -47,13 +49,17 @@ def shim_digest(root: Path) -> str:
     return digest_files([p for p in package.rglob("*.py") if "__pycache__" not in p.parts], root)
 
 
-def environment_digest(root: Path, kernel_env: dict[str, str]) -> str:
-    """Digest of the pinned requirements, the Python version and the kernels' environment."""
+def environment_digest(root: Path, kernel_env: dict[str, str], framework: str) -> str:
+    """Digest of ``framework``'s lock file, the Python version and the kernels' environment.
+
+    Only the framework's own lock file enters it: new pins for one framework re-execute
+    that framework's notebooks only.
+    """
     sha = hashlib.sha256(f"python {sys.version_info[0]}.{sys.version_info[1]}\0".encode())
     sha.update(json.dumps(kernel_env, sort_keys=True).encode())
-    requirements = root / "requirements.txt"
-    if requirements.exists():
-        sha.update(requirements.read_bytes())
+    lock = lock_file(root, framework)
+    if lock.exists():
+        sha.update(lock.read_bytes())
     return sha.hexdigest()
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m bookbuild execute [CHAPTER ...]``, ``pdf`` and ``install-kernel``.
+"""Command line: ``python -m bookbuild execute [CHAPTER ...]``, ``pdf``, ``envs`` and ``lock``.
 
 ``execute`` runs the stages before Sphinx: split each chapter per framework, execute what
 the cache lacks (concurrently, in fresh kernels), and write the learner notebooks. ``make
@@ -18,9 +18,10 @@ import time
 from pathlib import Path
 
 from ..config import BookConfig, ConfigError, read_book_config
+from ..environments import EnvironmentFailed, compile_lock, make_envs
+from ..frameworks import FRAMEWORKS
 from .cache import Cache
 from .execute import INTERRUPTED_STATUS, ExecutionReport, execute
-from .kernel import install_kernel
 from .learner import LearnerError, learner_notebook, prune_learner_notebooks, write_archives, write_learner_notebook
 from .learner_markdown import BookIndex, ConversionError
 from .plan import plan
@@ -91,6 +92,28 @@ def run_execute(
     return status
 
 
+def run_environments(command: str, root: Path, names: list[str]) -> int:
+    """``envs``: make the kernel environments that are not current; ``lock``: compile lock files."""
+    try:
+        frameworks = [FRAMEWORKS[name] for name in names] if names else list(FRAMEWORKS)
+    except KeyError as error:
+        print(f"bookbuild: {error.args[0]}", file=sys.stderr)
+        return 2
+    start = time.perf_counter()
+    try:
+        if command == "lock":
+            for framework in frameworks:
+                print(f"bookbuild: wrote {compile_lock(root, framework).relative_to(root)}", flush=True)
+            return 0
+        made = make_envs(root, frameworks, log=functools.partial(print, flush=True))
+    except EnvironmentFailed as error:
+        print(f"bookbuild: {error}", file=sys.stderr)
+        return 1
+    print(f"bookbuild: {len(made)} kernel environment(s) made, {len(frameworks) - len(made)} current, "
+          f"in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
 def _kept(report: ExecutionReport) -> str:
     """One line on what this run leaves in the cache."""
     return (
@@ -110,7 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--timeout", type=int, default=None,
                      help="seconds a cell may run (default: bookbuild.timeout in _config.yml)")
     run.add_argument("--json", action="store_true", help="print the execution report as JSON on stdout")
-    commands.add_parser("install-kernel", help="register this Python as the learners' Jupyter kernel")
+    envs = commands.add_parser("envs", help="make each framework's kernel environment that is not current")
+    envs.add_argument("frameworks", nargs="*", help="frameworks (default: all)")
+    envs.add_argument("--root", type=Path, default=Path.cwd(), help="the book's root (default: .)")
+    lock = commands.add_parser("lock", help="compile requirements/<framework>.in into its lock file")
+    lock.add_argument("frameworks", nargs="*", help="frameworks (default: all)")
+    lock.add_argument("--root", type=Path, default=Path.cwd(), help="the book's root (default: .)")
     pdf = commands.add_parser("pdf", help="build one PDF per framework from the cache (see bookbuild.pdf)")
     pdf.add_argument("frameworks", nargs="*", help="frameworks to build (default: all)")
     pdf.add_argument("--root", type=Path, default=Path.cwd(), help="the book's root (default: .)")
@@ -119,9 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     pdf.add_argument("--check-tex", action="store_true",
                      help="only check that TeX is installed (exit 3 and say how to install it if not)")
     args = parser.parse_args(argv)
-    if args.command == "install-kernel":
-        print(f"bookbuild: installed the kernel in {install_kernel()}")
-        return 0
+    if args.command in ("envs", "lock"):
+        return run_environments(args.command, args.root.resolve(), args.frameworks)
     if args.command == "pdf":
         from ..pdf import TEX_PACKAGES, build_pdfs, check_tex
 

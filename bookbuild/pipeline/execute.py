@@ -32,6 +32,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from ..config import BookConfig
+from ..environments import env_python
 from .cache import Cache, shim_digest
 from .kernel import KERNEL_ENV, ProjectKernels
 from .plan import Job
@@ -100,10 +101,11 @@ class _LiveKernels:
 async def run_notebook(
     notebook: nbformat.NotebookNode,
     cwd: Path,
+    python: Path,
     timeout: int = BookConfig.timeout,
     live: _LiveKernels | None = None,
 ) -> nbformat.NotebookNode:
-    """Execute the code cells of ``notebook`` top to bottom in a fresh kernel.
+    """Execute the code cells of ``notebook`` top to bottom in a fresh kernel of ``python``.
 
     Returns a notebook of the code cells only, with their outputs. The kernel is shut down
     before this returns or raises. A failure raises :class:`CellExecutionError`,
@@ -115,7 +117,7 @@ async def run_notebook(
         cells=[cell for cell in notebook.cells if cell.cell_type == "code"],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
     )
-    manager = AsyncKernelManager(kernel_spec_manager=ProjectKernels(), kernel_name="python3")
+    manager = AsyncKernelManager(kernel_spec_manager=ProjectKernels(python), kernel_name="python3")
     client = NotebookClient(
         code, km=manager, timeout=timeout, startup_timeout=STARTUP_TIMEOUT,
         record_timing=False, resources={"metadata": {"path": str(cwd)}},
@@ -171,8 +173,13 @@ async def _execute_job(job: Job, timeout: int, live: _LiveKernels) -> tuple[nbfo
     def cell(index: int) -> str:
         return job.chapter.describe_code_cell(code_cell_indices(job.chapter, job.framework)[index])
 
+    python = env_python(job.root, job.framework)
+    if not python.exists():
+        raise ExecutionFailed(
+            f"{where}: the {job.framework} kernel environment {python.parent.parent.relative_to(job.root)} "
+            "does not exist; run `make env` to make it.")
     try:
-        executed = await run_notebook(job.notebook, job.chapter.path.parent, timeout, live)
+        executed = await run_notebook(job.notebook, job.chapter.path.parent, python, timeout, live)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
         raise ExecutionFailed(f"{where}: {cell(error.cell_index or 0)} failed: {_summary(error)}") from None
     except RuntimeError as error:

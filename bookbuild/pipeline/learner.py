@@ -21,17 +21,15 @@ from packaging.utils import canonicalize_name
 
 from d2l_shim.environment import DATA_DIR_VARIABLE
 
+from ..environments import kernel_display_name, kernel_name, requirements_in
 from ..frameworks import FRAMEWORKS
 from .cache import SHIM_PACKAGE, write_if_changed
 from .learner_markdown import BookIndex, convert_cells
 from .split import Chapter
 
 #: The pins of the book (the learner's come from here) and what learners need besides.
-BOOK_REQUIREMENTS = "requirements.txt"
 LEARNER_REQUIREMENTS = Path("requirements") / "learner.txt"
 
-#: The kernel a learner's own environment has once Jupyter is installed in it.
-LEARNER_KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 SETUP_TEXT = """\
 *{section}, from the multi-backend optimization book, in its {label} edition: executed,
@@ -114,6 +112,10 @@ def _pins(path: Path) -> dict[str, str]:
         text = line.partition("#")[0].strip()
         if not text:
             continue
+        option, _, included = text.partition(" ")
+        if option in ("-r", "--requirement"):
+            pins.update(_pins(path.parent / included.strip()))
+            continue
         try:
             requirement = Requirement(text)
         except InvalidRequirement as error:
@@ -134,11 +136,11 @@ def shim_dependencies(root: Path) -> list[str]:
 def learner_requirements(root: Path, framework: str) -> str:
     """The text of ``requirements-<framework>.txt``: the shim's needs, the framework, Jupyter.
 
-    Versions are those of ``requirements.txt`` (and ``requirements/learner.txt`` for what
-    only learners need), so the learner runs what the book was executed with; a package
-    neither file pins is listed without a version.
+    Versions are those of the framework's kernel environment (``requirements/<framework>.in``)
+    and ``requirements/learner.txt`` for what only learners need, so the learner runs what the
+    book was executed with; a package neither file pins is listed without a version.
     """
-    book = _pins(root / BOOK_REQUIREMENTS)
+    book = _pins(requirements_in(root, framework))
     learner = _pins(root / LEARNER_REQUIREMENTS)
     lines = [f"# {FRAMEWORKS[framework].label} edition of the multi-backend optimization book:",
              f"#   python -m pip install -r {requirements_name(framework)}"]
@@ -183,7 +185,9 @@ def learner_notebook(
             cell.metadata["tags"] = tags
     convert_cells(notebook, index, chapter.path, framework)
     notebook.cells.insert(0, setup_cell(index, chapter, framework))
-    notebook.metadata = {"kernelspec": dict(LEARNER_KERNELSPEC), "language_info": {"name": "python"}}
+    kernelspec = {"name": kernel_name(framework), "display_name": kernel_display_name(FRAMEWORKS[framework]),
+                  "language": "python"}
+    notebook.metadata = {"kernelspec": kernelspec, "language_info": {"name": "python"}}
     return notebook
 
 

@@ -34,11 +34,14 @@ def plan(chapters: Iterable[Chapter], root: Path) -> list[Job]:
 
     Frameworks without a single code cell in a chapter get no job.
     """
-    shim, environment = shim_digest(root), environment_digest(root, KERNEL_ENV)
+    shim = shim_digest(root)
+    environments = {}
     jobs = []
     for chapter in chapters:
         for fw, notebook in split(chapter).items():
             if any(cell.cell_type == "code" for cell in notebook.cells):
-                key = execution_key(notebook, fw, shim, environment)
+                if fw not in environments:
+                    environments[fw] = environment_digest(root, KERNEL_ENV, fw)
+                key = execution_key(notebook, fw, shim, environments[fw])
                 jobs.append(Job(chapter, fw, notebook, key, root, shim))
     return jobs

@@ -24,6 +24,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError, ExtensionError
 
 from .. import config as book_config
+from ..environments import ENVS_DIR
 from ..frameworks import FRAMEWORKS
 from ..pipeline.cache import digest_files
 from . import downloads, navigation
@@ -44,10 +45,12 @@ def settings(config: Config) -> book_config.BookConfig:
 
 
 def _configure(app: Sphinx, config: Config) -> None:
-    """Check the settings, register the reader, keep the cache and learner notebooks out of the sources."""
+    """Check the settings, register the reader, keep the cache, the learner notebooks and the
+    kernel environments out of the sources."""
     root = Path(app.srcdir)
     book = settings(config)
-    config.exclude_patterns = [*config.exclude_patterns, f"{book.cache_dir}/**", f"{book.notebook_dir}/**"]
+    config.exclude_patterns = [*config.exclude_patterns, f"{book.cache_dir}/**", f"{book.notebook_dir}/**",
+                               f"{ENVS_DIR}/**"]
     config.nb_custom_formats = {
         **config.nb_custom_formats,
         ".md": [

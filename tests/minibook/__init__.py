@@ -9,13 +9,29 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bookbuild.environments import ENVS_DIR, env_dir
+from bookbuild.frameworks import FRAMEWORKS
+
 TEMPLATE = Path(__file__).parent / "book"
 BIN = Path(sys.executable).parent
 
 
+#: The book's own root, whose kernel environments the test book's kernels use.
+BOOK_ROOT = Path(__file__).resolve().parents[2]
+
+
 def copy_book(destination: Path) -> Path:
-    """A fresh copy of the test book (with an empty ``d2l_shim`` stand-in for cache keys)."""
+    """A fresh copy of the test book (with an empty ``d2l_shim`` stand-in for cache keys).
+
+    Its kernel environments are the book's own; the tests' NumPy framework runs in the
+    toolchain's environment, which has NumPy and no framework.
+    """
     shutil.copytree(TEMPLATE, destination)
+    envs = destination / ENVS_DIR
+    envs.mkdir()
+    for framework in FRAMEWORKS.names:
+        (envs / framework).symlink_to(env_dir(BOOK_ROOT, framework))
+    (envs / "numpy").symlink_to(sys.prefix)
     shim = destination / "d2l_shim"
     shim.mkdir()
     (shim / "__init__.py").write_text('"""Stand-in whose source feeds the cache key."""\n')
@@ -79,7 +95,7 @@ def build_html(root: Path) -> subprocess.CompletedProcess:
 #: The tests' directory, which holds this package (kernels need it on their path).
 TESTS_DIR = Path(__file__).resolve().parent.parent
 
-#: A cell of the test book's first tab group in the fourth framework.
+#: A cell of the test book's first tab group in the tests' NumPy framework.
 NUMPY_CELL = """
 ```{code-cell} ipython3
 :tags: [numpy]
@@ -90,8 +106,8 @@ print(d2l.tensor([1.0, 2.0]).sum())
 """
 
 
-def build_four_framework_book(destination: Path) -> Path:
-    """Copy the test book, give its tab chapter NumPy cells, and build it with four frameworks."""
+def build_extra_framework_book(destination: Path) -> Path:
+    """Copy the test book, give its tab chapter NumPy cells, and build it with the NumPy framework added."""
     root = copy_book(destination)
     chapter = root / "chapters/tabs.md"
     text = chapter.read_text(encoding="utf-8")
@@ -100,7 +116,7 @@ def build_four_framework_book(destination: Path) -> Path:
     env = execute_env(PYTHONPATH=os.pathsep.join(filter(None, [str(TESTS_DIR), os.environ.get("PYTHONPATH")])))
     for stage in (["execute"], ["build", ".", "--warningiserror", "--keep-going"]):
         result = subprocess.run(
-            [sys.executable, "-m", "minibook.four_frameworks", *stage],
+            [sys.executable, "-m", "minibook.extra_framework", *stage],
             cwd=root, capture_output=True, text=True, timeout=600, env=env,
         )
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -1,8 +1,8 @@
-"""A fourth backend of ``d2l_shim`` whose tensors are NumPy arrays, for the tests only.
+"""One more backend of ``d2l_shim`` whose tensors are NumPy arrays, for the tests only.
 
 It shows what adding a framework takes: this module (a :class:`~d2l_shim.backend.Backend`
 and its export, as ``d2l_shim/torch.py`` does for PyTorch) and one registry entry,
-:data:`FRAMEWORK`, which :mod:`minibook.four_frameworks` registers before a build.
+:data:`FRAMEWORK`, which :mod:`minibook.extra_framework` registers before a build.
 """
 
 import numpy as np

@@ -10,7 +10,10 @@ import nbformat
 
 from minibook import execute, execute_report
 
-ALL = ["plain/mxnet", "plain/pytorch", "plain/tensorflow", "tabs/mxnet", "tabs/pytorch", "tabs/tensorflow"]
+from bookbuild.environments import lock_file
+from bookbuild.frameworks import FRAMEWORKS
+
+ALL = sorted(f"{chapter}/{fw}" for chapter in ("plain", "tabs") for fw in FRAMEWORKS.names)
 
 
 def executed_names(book, *args: str) -> list[str]:
@@ -50,13 +53,17 @@ def test_one_framework_cell_edit_executes_exactly_that_notebook(book):
 def test_shim_edit_reexecutes_the_notebooks_that_import_it(book):
     first_run(book)
     (book / "d2l_shim/__init__.py").write_text('"""Edited stand-in."""\n')
-    assert executed_names(book) == ["tabs/mxnet", "tabs/pytorch", "tabs/tensorflow"]
+    assert executed_names(book) == sorted(f"tabs/{fw}" for fw in FRAMEWORKS.names)
 
 
-def test_requirements_edit_reexecutes_everything(book):
+def test_one_lock_file_edit_reexecutes_that_frameworks_notebooks_only(book):
     first_run(book)
-    (book / "requirements.txt").write_text("numpy==1.26.4\n")
-    assert executed_names(book) == ALL
+    lock = lock_file(book, "tensorflow")
+    lock.parent.mkdir(exist_ok=True)
+    lock.write_text("numpy==2.4.6\n")
+    assert executed_names(book) == ["plain/tensorflow", "tabs/tensorflow"]
+    (book / "requirements.txt").write_text("pytest==9.2.0\n")  # the toolchain's pins change no output
+    assert executed_names(book) == []
 
 
 def test_interrupted_build_leaves_no_entry_a_later_build_trusts(book):

@@ -19,10 +19,16 @@ import psutil
 import pytest
 from nbclient.exceptions import CellTimeoutError
 
+from bookbuild.frameworks import FRAMEWORKS
 from bookbuild.pipeline.cache import Cache
 from bookbuild.pipeline.execute import run_coroutine, run_notebook
 
 from minibook import add_chapter, execute_env
+
+#: A kernel needs no framework here: the toolchain's own Python starts it.
+PYTHON = Path(sys.executable)
+#: The notebooks of one chapter.
+PER_CHAPTER = len(FRAMEWORKS.names)
 
 SLEEPER = """
 ```{code-cell} ipython3
@@ -70,7 +76,7 @@ def code_notebook(*sources: str) -> nbformat.NotebookNode:
 
 def test_kernel_is_shut_down_when_its_notebook_ends(tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
-    executed = run_coroutine(run_notebook(code_notebook("print(6 * 7)"), tmp_path))
+    executed = run_coroutine(run_notebook(code_notebook("print(6 * 7)"), tmp_path, PYTHON))
     assert executed.cells[0].outputs[0].text == "42\n"
     assert kernels_of(os.getpid()) == []
     assert list(tmp_path.glob("kernel-*.json")) == []
@@ -80,7 +86,7 @@ def test_timed_out_kernel_is_stopped_at_once(tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
     start = time.monotonic()
     with pytest.raises(CellTimeoutError) as raised:
-        run_coroutine(run_notebook(code_notebook("x = 1", "while True: pass"), tmp_path, timeout=2))
+        run_coroutine(run_notebook(code_notebook("x = 1", "while True: pass"), tmp_path, PYTHON, timeout=2))
     assert raised.value.cell_index == 1
     assert time.monotonic() - start < 60
     assert kernels_of(os.getpid()) == []
@@ -108,17 +114,18 @@ def test_kill_9_leaves_no_process_behind(book, tmp_path):
 
 def test_ctrl_c_stops_within_seconds_and_keeps_what_finished(book, tmp_path):
     add_chapter(book, "sleeper", SLEEPER)
-    build = start_build(book, "--jobs", "6", "chapters/plain.md", "chapters/sleeper.md", runtime_dir=tmp_path)
+    build = start_build(book, "--jobs", str(2 * PER_CHAPTER), "chapters/plain.md", "chapters/sleeper.md",
+                        runtime_dir=tmp_path)
     finished = []
 
     def plain_done():
         line = build.stdout.readline()
         if line.split()[:1] == ["executed"]:
             finished.append(line.split()[1])
-        return len(finished) == 3
+        return len(finished) == PER_CHAPTER
 
     assert wait_until(plain_done, 120, step=0), finished
-    assert wait_until(lambda: len(kernels_of(build.pid)) == 3, 60)
+    assert wait_until(lambda: len(kernels_of(build.pid)) == PER_CHAPTER, 60)
     start = time.monotonic()
     build.send_signal(signal.SIGINT)
     out, err = build.communicate(timeout=30)
@@ -126,9 +133,9 @@ def test_ctrl_c_stops_within_seconds_and_keeps_what_finished(book, tmp_path):
     assert build.returncode == 130
     assert "Traceback" not in err
     lines = [line for line in out.splitlines() if "interrupted" in line]
-    assert lines == ["bookbuild: interrupted; kept 3 newly executed notebook(s) in the cache "
-                     "(0 were cached already, 3 not run)"]
-    assert len(list(Cache(book / ".cache/executed").directory.glob("*.ipynb"))) == 3
+    assert lines == [f"bookbuild: interrupted; kept {PER_CHAPTER} newly executed notebook(s) in the cache "
+                     f"(0 were cached already, {PER_CHAPTER} not run)"]
+    assert len(list(Cache(book / ".cache/executed").directory.glob("*.ipynb"))) == PER_CHAPTER
     assert kernels_of(build.pid) == []
     assert list(tmp_path.glob("kernel-*.json")) == []
 

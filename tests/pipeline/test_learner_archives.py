@@ -1,9 +1,11 @@
 """Each framework's archive, unpacked into an empty folder, runs: every notebook, "Run All",
 in a kernel where the other frameworks are not installed, importing the archive's own shim.
 
-Needs the archives of ``make notebooks``. The kernel is this test's Python (which has the
-book's packages) with the other frameworks hidden (:mod:`.framework_blocker`) and nothing of
-the repository on its path.
+Needs the archives of ``make notebooks``. The kernel is the Python of the framework's own
+kernel environment, which has no other framework installed; the other frameworks are hidden as
+well (:mod:`.framework_blocker`), in case one were, and nothing of the repository is on its path
+(the environment's editable install of the shim is hidden by the archive's copy, which the test
+checks it imports).
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from bookbuild.config import read_book_config
 from bookbuild.frameworks import FRAMEWORKS
 from bookbuild.pipeline.cache import SHIM_PACKAGE
 from bookbuild.pipeline.kernel import KERNEL_ENV
-from bookbuild.pipeline.learner import LEARNER_KERNELSPEC, archive_path, requirements_name, write_archives
+from bookbuild.environments import env_python, kernel_name
+from bookbuild.pipeline.learner import archive_path, requirements_name, write_archives
 from bookbuild.pipeline.learner_markdown import BookIndex
 from bookbuild.pipeline.split import load_chapter
 from bookbuild.pipeline.toc import toc_files
@@ -39,12 +41,12 @@ CELL_TIMEOUT = 1200
 WHERE_IS_THE_SHIM = "import d2l_shim, json, sys; print(d2l_shim.__file__); print(json.dumps(sorted(sys.modules)))"
 
 
-def learner_kernel(jupyter_dir: Path, name: str, env: dict[str, str]) -> None:
-    """Register, under ``jupyter_dir``, a kernel of this Python with ``env``."""
+def learner_kernel(jupyter_dir: Path, name: str, env: dict[str, str], python: Path) -> None:
+    """Register, under ``jupyter_dir``, a kernel of ``python`` with ``env``."""
     spec = jupyter_dir / "kernels" / name
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": name, "language": "python", "env": env,
     }))
 
@@ -67,12 +69,12 @@ def test_an_unpacked_archive_runs_every_notebook_without_the_other_frameworks(fr
     blocked = other_frameworks_packages(framework)
     env = {**KERNEL_ENV, **blocking_environment(tmp_path / "blocker", blocked),
            DATA_DIR_VARIABLE: os.environ[DATA_DIR_VARIABLE]}
-    learner_kernel(tmp_path / "jupyter", "learner", env)
+    learner_kernel(tmp_path / "jupyter", "learner", env, env_python(ROOT, framework))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
 
     for path in notebooks:
         notebook = nbformat.read(path, as_version=4)
-        assert notebook.metadata.kernelspec.name == LEARNER_KERNELSPEC["name"]
+        assert notebook.metadata.kernelspec.name == kernel_name(framework)
         code = [cell for cell in notebook.cells if cell.cell_type == "code"]
         for cell in code:
             cell.outputs = []

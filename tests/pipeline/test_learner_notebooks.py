@@ -10,8 +10,7 @@ from nbclient import NotebookClient
 
 from bookbuild.frameworks import FRAMEWORKS
 from bookbuild.config import read_book_config
-from bookbuild.pipeline.kernel import KERNEL_NAME
-from bookbuild.pipeline.learner import LEARNER_KERNELSPEC
+from bookbuild.environments import env_python, kernel_name
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = read_book_config(ROOT).notebook_path(ROOT)
@@ -30,20 +29,23 @@ def test_every_chapter_has_a_notebook_per_framework(learner_notebooks):
         assert {p.stem for p in learner_notebooks if p.parent.name == fw} == chapters
 
 
-def test_the_project_kernel_is_registered():
-    assert KERNEL_NAME in KernelSpecManager().find_kernel_specs(), "run `make env` to register it"
+@pytest.mark.parametrize("framework", FRAMEWORKS.names)
+def test_each_framework_kernel_is_registered_with_its_environment(framework):
+    spec = KernelSpecManager().get_kernel_spec(kernel_name(framework))
+    assert spec.argv[0] == str(env_python(ROOT, framework)), "run `make env` to register it"
+    assert spec.display_name == f"d2l-book ({FRAMEWORKS[framework].label})"
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS.names)
 def test_a_downloaded_notebook_runs_all_in_the_registered_kernel(framework, tmp_path):
     notebook = nbformat.read(NOTEBOOKS / framework / "gd.ipynb", as_version=4)
-    assert notebook.metadata.kernelspec.name == LEARNER_KERNELSPEC["name"]
+    assert notebook.metadata.kernelspec.name == kernel_name(framework)
     recorded = [cell.outputs for cell in notebook.cells if cell.cell_type == "code"]
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = []
     # "Run All" from a fresh kernel in a directory of the learner's choosing.
-    NotebookClient(notebook, timeout=600, kernel_name=KERNEL_NAME,
+    NotebookClient(notebook, timeout=600, kernel_name=kernel_name(framework),
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     rerun = [cell.outputs for cell in notebook.cells if cell.cell_type == "code"]
     assert len(rerun) == len(recorded)

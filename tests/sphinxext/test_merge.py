@@ -3,6 +3,7 @@
 import nbformat
 import pytest
 
+from bookbuild.frameworks import FRAMEWORKS
 from bookbuild.sphinxext.merge import METADATA_KEY, merge
 from bookbuild.pipeline.split import parse_chapter, split
 
@@ -22,6 +23,11 @@ x = 2
 ```{code-cell} ipython3
 :tags: [tensorflow]
 x = 3
+```
+
+```{code-cell} ipython3
+:tags: [jax]
+x = 4
 ```
 
 ```{code-cell} ipython3
@@ -67,13 +73,13 @@ def code_cells(notebook):
 
 def test_consecutive_framework_cells_form_one_group_in_framework_order(merged):
     first_group = [c for c in code_cells(merged) if c.metadata.get(METADATA_KEY, {}).get("group") == 1]
-    assert [c.metadata[METADATA_KEY]["framework"] for c in first_group] == ["mxnet", "pytorch", "tensorflow"]
-    assert [c.source for c in first_group] == ["x = 1", "x = 2", "x = 3"]
+    assert [c.metadata[METADATA_KEY]["framework"] for c in first_group] == list(FRAMEWORKS.names)
+    assert [c.source for c in first_group] == ["x = 1", "x = 2", "x = 3", "x = 4"]
 
 
 def test_untagged_cell_with_output_gets_each_frameworks_output(merged):
     group = [c for c in code_cells(merged) if c.metadata.get(METADATA_KEY, {}).get("group") == 2]
-    assert [c.source for c in group] == ["print(x)"] * 3
+    assert [c.source for c in group] == ["print(x)"] * len(FRAMEWORKS.names)
     for cell in group:
         fw = cell.metadata[METADATA_KEY]["framework"]
         assert cell.outputs[0].text == f"{fw}: print(x)\n"

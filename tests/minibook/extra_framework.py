@@ -1,7 +1,7 @@
-"""A build stage of the test book with a fourth framework registered (the tests' NumPy backend).
+"""A build stage of the test book with one more framework registered (the tests' NumPy backend).
 
-``python -m minibook.four_frameworks execute [ARGS]`` runs ``python -m bookbuild execute``;
-``python -m minibook.four_frameworks build [ARGS]`` runs ``jupyter-book build``; both after
+``python -m minibook.extra_framework execute [ARGS]`` runs ``python -m bookbuild execute``;
+``python -m minibook.extra_framework build [ARGS]`` runs ``jupyter-book build``; both after
 adding :data:`minibook.numpy_backend.FRAMEWORK` to the registry, as one more entry in
 ``bookbuild/frameworks.py`` would.
 """

@@ -85,6 +85,7 @@ FRAMEWORKS = Registry([
     Framework("pytorch", "PyTorch", "d2l_shim.torch", ("torch",), aliases=("torch",)),
     Framework("tensorflow", "TensorFlow", "d2l_shim.tensorflow", ("tensorflow",), aliases=("tf", "keras"),
               distributions=("tensorflow-cpu",)),
+    Framework("jax", "JAX", "d2l_shim.jax", ("jax", "jaxlib", "optax"), aliases=("jnp", "optax")),
 ])
 
 #: The sphinx-design sync group shared by every tab set of the book.

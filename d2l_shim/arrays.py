@@ -2,8 +2,8 @@
 
 The plotting code, the 2-D experiments and the data-set loss all need plain
 NumPy values whatever framework produced them. :func:`to_numpy` recognises the
-three frameworks' tensors by the method each one offers, so this module
-imports no framework.
+frameworks' tensors by the method each one offers (JAX's arrays by NumPy's
+own array protocol), so this module imports no framework.
 """
 
 import numpy as np
@@ -13,8 +13,9 @@ def to_numpy(x):
     """Return ``x`` as a NumPy array.
 
     Accepts an MXNet ``np.ndarray`` (via ``asnumpy``), a PyTorch tensor (via
-    ``detach``), a TensorFlow tensor or variable (via ``numpy``), a NumPy array,
-    a Python number or a (nested) list of any of these.
+    ``detach``), a TensorFlow tensor or variable (via ``numpy``), a JAX array
+    (via :func:`numpy.asarray`), a NumPy array, a Python number or a (nested)
+    list of any of these.
     """
     if hasattr(x, "asnumpy"):
         return x.asnumpy()

@@ -1,8 +1,8 @@
 """The backend interface and the public API every backend module exports.
 
 A backend module (:mod:`d2l_shim.mxnet`, :mod:`d2l_shim.torch`,
-:mod:`d2l_shim.tensorflow`) defines a subclass of :class:`Backend` with what
-truly differs between frameworks: converting NumPy arrays to tensors,
+:mod:`d2l_shim.tensorflow`, :mod:`d2l_shim.jax`) defines a subclass of
+:class:`Backend` with what truly differs between frameworks: converting NumPy arrays to tensors,
 ``reshape``, ``matmul``, and one step of training with the framework's
 autograd, from scratch or with its own layer and optimizer. Everything else
 is written once and shared: tensor helpers draw their values in NumPy (so all
@@ -52,7 +52,9 @@ class Backend(abc.ABC):
         bias at 0. Returns ``(net, step)``: ``net(X)`` predicts without
         recording gradients; ``step(X, y)`` computes the gradients of the mean
         :meth:`squared_loss` of the batch and calls ``trainer_fn`` in the
-        framework's convention.
+        framework's convention: MXNet's, PyTorch's and TensorFlow's update the
+        parameters in place, JAX's returns ``(params, states)``, which replace
+        the old ones.
         """
 
     @abc.abstractmethod
@@ -100,7 +102,9 @@ class Backend(abc.ABC):
     def tensor(self, data):
         """Return ``data`` (numbers, nested lists, arrays or tensors) as a tensor.
 
-        Floating-point values become float32 and integers int64, in every backend.
+        Floating-point values become float32 in every backend, and integers
+        int64, except in JAX, which keeps 64-bit types off by default and
+        makes them int32.
         """
         values = to_numpy(data)
         if values.dtype.kind == "f":
@@ -112,8 +116,9 @@ class Backend(abc.ABC):
     def arange(self, start, stop=None, step=1):
         """Return evenly spaced values in [``start``, ``stop``) like :func:`numpy.arange`.
 
-        With integer arguments the result is int64, otherwise float32. The
-        values are computed by NumPy, so they are the same in every backend.
+        With integer arguments the result is int64 (int32 in JAX, see
+        :meth:`tensor`), otherwise float32. The values are computed by NumPy,
+        so they are the same in every backend.
         """
         return self.tensor(np.arange(start, stop, step))
 
@@ -193,9 +198,9 @@ def export(backend, namespace):
     """Put the public API, bound to ``backend``, into a module's ``namespace`` and set its ``__all__``.
 
     ``__all__`` leaves out the shared classes: Sphinx autodoc documents a
-    class listed there under its home module's name, so three backend
+    class listed there under its home module's name, so four backend
     modules listing ``Animator`` would describe
-    ``d2l_shim.plotting.Animator`` three times.
+    ``d2l_shim.plotting.Animator`` four times.
     """
     module_name = namespace["__name__"]
     api = dict(SHARED_API, float32=backend.float32)

@@ -143,11 +143,16 @@ def train_scheduled_concise(backend, scheduler, train_iter, test_iter, num_epoch
     ``scheduler`` is the framework's own schedule: an
     ``mxnet.lr_scheduler.LRScheduler`` (Gluon's SGD then takes its rate from
     it), a ``tf.keras.optimizers.schedules.LearningRateSchedule`` (given to
-    Keras's SGD as its ``learning_rate``), or, for PyTorch, a function that
-    takes the ``torch.optim.SGD`` optimizer and returns a
+    Keras's SGD as its ``learning_rate``), an optax schedule, a function of
+    the update count such as ``optax.cosine_decay_schedule(0.5, 900)``
+    (given to ``optax.sgd`` as its ``learning_rate``), or, for PyTorch, a
+    function that takes the ``torch.optim.SGD`` optimizer and returns a
     ``torch.optim.lr_scheduler`` scheduler, with the optimizer's rate ``lr``;
-    the shim calls ``scheduler.step()`` after every update. A plain positive
-    number is a constant rate in every framework. Everything else is as in
+    the shim calls ``scheduler.step()`` after every update. Only PyTorch
+    takes ``lr``: the other frameworks' schedules hold the rate themselves.
+    A schedule of :mod:`d2l_shim.schedulers` goes to :func:`train_scheduled`
+    and is refused here. A plain positive number is a constant rate in every
+    framework. Everything else is as in
     :func:`train_scheduled`, whose record this returns.
     """
     params = _start_run(train_iter, test_iter, num_epochs, num_hiddens)

@@ -1,7 +1,7 @@
 """The one random generator that every backend draws from.
 
 Each framework has its own random number generator, so the same seed gives
-different numbers in MXNet, PyTorch and TensorFlow. The shim draws random
+different numbers in MXNet, PyTorch, TensorFlow and JAX. The shim draws random
 numbers in NumPy instead, from one :class:`numpy.random.Generator` that is
 seeded with 0 when the package is imported, and converts them to the
 backend's tensors afterwards: the same calls give the same numbers in every

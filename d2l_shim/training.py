@@ -37,8 +37,14 @@ def train_ch11(backend, trainer_fn, states, hyperparams, data_iter,
     iterator's seed, the bias at 0, and the loss is half the squared error.
     ``trainer_fn(params, states, hyperparams)`` (MXNet, PyTorch) or
     ``trainer_fn(params, grads, states, hyperparams)`` (TensorFlow) updates
-    ``params = [w, b]`` in place; ``states`` is None or holds one state per
-    parameter and ``hyperparams`` is passed on unchanged (see
+    ``params = [w, b]`` in place; in JAX, where nothing is updated in place,
+    ``trainer_fn(params, grads, states, hyperparams)`` is a pure function that
+    returns the pair ``(params, states)`` of new parameters and new states,
+    which the shim keeps for the next step and puts into the list ``states``
+    (so that, as in the other frameworks, it holds the final states after
+    training; a result that is not such a pair is refused with a TypeError
+    that says what to return). ``states`` is None or holds one
+    state per parameter and ``hyperparams`` is passed on unchanged (see
     :func:`~d2l_shim.checks.check_hyperparams`: a learning rate must be a
     positive finite number, decay rates such as ``'momentum'``, ``'gamma'``,
     ``'rho'``, ``'beta1'`` and ``'beta2'`` lie in [0, 1), and ``'eps'`` be
@@ -64,8 +70,11 @@ def train_concise_ch11(backend, trainer, hyperparams, data_iter, num_epochs=2):
     ``trainer`` is an optimizer name for Gluon (``'sgd'``, ``'adagrad'``,
     ``'rmsprop'``, ``'adadelta'``, ``'adam'``, ...), an optimizer class for
     PyTorch (``torch.optim.SGD``, ``torch.optim.Adagrad``, ...) or Keras
-    (``tf.keras.optimizers.SGD``, ``tf.keras.optimizers.RMSprop``, ...), and
-    ``hyperparams`` its keyword arguments, by the framework's names. Before
+    (``tf.keras.optimizers.SGD``, ``tf.keras.optimizers.RMSprop``, ...), or
+    an optax optimizer factory for JAX (``optax.sgd``, ``optax.adagrad``,
+    ...), and ``hyperparams`` its keyword arguments, by the framework's names
+    (optax's decay rates ``'b1'``, ``'b2'`` and ``'decay'`` must lie in
+    [0, 1) as well, and its required ``'learning_rate'`` be given). Before
     the optimizer is built, a wrong optimizer or a keyword it does not take
     is refused with a message that lists what is accepted, and learning
     rates, decay rates and epsilon are checked as in :func:`train_ch11`.

@@ -1,7 +1,10 @@
 """Notebook cells in the style of the original *Dive into Deep Learning* library, per framework.
 
 Each framework's list reads like one of that book's chapters: imports,
-trainers written the way its readers write them, then experiments. A cell is
+trainers written the way its readers write them, then experiments. JAX, which
+the original library lacks, is written as this book's JAX chapters write it:
+trainers are pure functions that return the new parameters and states, and the
+concise trainers are optax's optimizer factories. A cell is
 ``(name, source)``; names starting with ``bad_`` are expected to raise. The
 runner (``run_cells.py``) executes one framework's cells in order in one
 namespace, as a notebook kernel would, and records what they print and draw.
@@ -24,6 +27,12 @@ from d2l_shim import torch as d2l
     "tensorflow": """
 import tensorflow as tf
 from d2l_shim import tensorflow as d2l
+""",
+    "jax": """
+import jax
+import jax.numpy as jnp
+import optax
+from d2l_shim import jax as d2l
 """,
 }
 
@@ -113,6 +122,10 @@ def init_momentum_states(features_dim):
     v_b = tf.Variable(d2l.zeros(1))
     return (v_w, v_b)
 """,
+    "jax": """
+def init_momentum_states(feature_dim):
+    return [jnp.zeros((feature_dim, 1)), jnp.zeros(1)]
+""",
 }
 
 TRAINERS = {
@@ -148,6 +161,17 @@ def sgd_momentum(params, grads, states, hyperparams):
     for p, v, g in zip(params, states, grads):
         v[:].assign(hyperparams['momentum'] * v + g)
         p[:].assign(p - hyperparams['lr'] * v)
+""",
+    "jax": """
+def sgd(params, grads, states, hyperparams):
+    lr = hyperparams['lr']
+    return jax.tree.map(lambda p, g: p - lr * g, params, grads), states
+
+def sgd_momentum(params, grads, states, hyperparams):
+    lr, beta = hyperparams['lr'], hyperparams['momentum']
+    states = jax.tree.map(lambda v, g: beta * v + g, states, grads)
+    params = jax.tree.map(lambda p, v: p - lr * v, params, states)
+    return params, states
 """,
 }
 
@@ -187,6 +211,13 @@ def train_concise(lr, momentum):
     if momentum:
         hyperparams['momentum'] = momentum
     return d2l.train_concise_ch11(tf.keras.optimizers.SGD, hyperparams, data_iter)
+""",
+    "jax": """
+def train_concise(lr, momentum):
+    hyperparams = {'learning_rate': lr}
+    if momentum:
+        hyperparams['momentum'] = momentum
+    return d2l.train_concise_ch11(optax.sgd, hyperparams, data_iter)
 """,
 }
 
@@ -296,6 +327,19 @@ adaptive = {
                                    small_iter, 1)[1],
 }
 """,
+    "jax": """
+small_iter, _ = d2l.get_data_ch11(batch_size=10, n=300)
+adaptive = {
+    'adagrad': d2l.train_concise_ch11(optax.adagrad,
+                                      {'learning_rate': 0.1, 'initial_accumulator_value': 0.0, 'eps': 1e-6},
+                                      small_iter, 1)[1],
+    'rmsprop': d2l.train_concise_ch11(optax.rmsprop, {'learning_rate': 0.01, 'decay': 0.9, 'eps': 1e-6},
+                                      small_iter, 1)[1],
+    'adadelta': d2l.train_concise_ch11(optax.adadelta, {'learning_rate': 1.0, 'rho': 0.9, 'eps': 1e-5},
+                                       small_iter, 1)[1],
+    'adam': d2l.train_concise_ch11(optax.adam, {'learning_rate': 0.01, 'b1': 0.9, 'b2': 0.999}, small_iter, 1)[1],
+}
+""",
 }
 
 #: Adaptive hyperparameters written from scratch that the shim refuses, the same in every framework.
@@ -346,6 +390,50 @@ BAD_CONCISE = {
         ("bad_optimizer_beta_1", "d2l.train_concise_ch11(tf.keras.optimizers.Adam, {'beta_1': -0.1}, data_iter)"),
         ("bad_optimizer_rho", "d2l.train_concise_ch11(tf.keras.optimizers.Adadelta, {'rho': 1.0}, data_iter)"),
     ],
+    "jax": [
+        ("bad_optimizer_name", "d2l.train_concise_ch11('adam', {'learning_rate': 0.01}, data_iter)"),
+        ("bad_optimizer_keyword", "d2l.train_concise_ch11(optax.rmsprop, "
+                                  "{'learning_rate': 0.01, 'rho': 0.9}, data_iter)"),
+        ("bad_optimizer_decay", "d2l.train_concise_ch11(optax.rmsprop, "
+                                "{'learning_rate': 0.01, 'decay': 1.0}, data_iter)"),
+        ("bad_optimizer_second_decay", "d2l.train_concise_ch11(optax.adam, "
+                                       "{'learning_rate': 0.01, 'b2': 1.5}, data_iter)"),
+        ("bad_optimizer_eps", "d2l.train_concise_ch11(optax.adagrad, {'learning_rate': 0.1, 'eps': -1e-7}, data_iter)"),
+        ("bad_optimizer_lr", "d2l.train_concise_ch11(optax.adam, {'learning_rate': -0.01}, data_iter)"),
+        ("bad_optimizer_accumulator", "d2l.train_concise_ch11(optax.adagrad, "
+                                      "{'learning_rate': 0.1, 'initial_accumulator_value': -0.1}, data_iter)"),
+        ("bad_optimizer_b1", "d2l.train_concise_ch11(optax.adam, {'learning_rate': 0.01, 'b1': -0.1}, data_iter)"),
+        ("bad_optimizer_rho", "d2l.train_concise_ch11(optax.adadelta, {'learning_rate': 1.0, 'rho': 1.0}, data_iter)"),
+        ("bad_optimizer_no_lr", "d2l.train_concise_ch11(optax.adam, {'b1': 0.9}, data_iter)"),
+        ("bad_optimizer_instance", "d2l.train_concise_ch11(optax.sgd(0.01), {}, data_iter)"),
+        ("bad_optimizer_lbfgs", "d2l.train_concise_ch11(optax.lbfgs, {'learning_rate': 0.1}, data_iter)"),
+    ],
+}
+
+#: Trainers written from scratch that return the wrong thing, by framework. Only JAX's
+#: trainers return their results (the others update the parameters in place), so only JAX
+#: has these cells: one written as a PyTorch reader would (it returns nothing), one that
+#: returns the new parameters only, and one that returns w, b and the states side by side.
+BAD_RETURNS = {
+    "jax": [
+        ("bad_jax_trainer_in_place", """
+def sgd_in_place(params, grads, states, hyperparams):
+    for p, g in zip(params, grads):
+        p -= hyperparams['lr'] * g
+d2l.train_ch11(sgd_in_place, None, {'lr': 0.01}, data_iter, feature_dim)
+"""),
+        ("bad_jax_trainer_params_only", """
+def sgd_params_only(params, grads, states, hyperparams):
+    return jax.tree.map(lambda p, g: p - hyperparams['lr'] * g, params, grads)
+d2l.train_ch11(sgd_params_only, None, {'lr': 0.01}, data_iter, feature_dim)
+"""),
+        ("bad_jax_trainer_flat", """
+def sgd_flat(params, grads, states, hyperparams):
+    (w, b), (dw, db) = params, grads
+    return w - hyperparams['lr'] * dw, b - hyperparams['lr'] * db, states
+d2l.train_ch11(sgd_flat, None, {'lr': 0.01}, data_iter, feature_dim)
+"""),
+    ],
 }
 
 
@@ -360,5 +448,5 @@ def cells(framework):
     return ([("imports", IMPORTS[framework])] + TWO_D
             + [("states", STATES[framework]), ("trainers", TRAINERS[framework]),
                ("scratch_setup", SCRATCH_SETUP), ("concise_setup", CONCISE[framework])]
-            + scratch + concise + MINIBATCH + BAD_INPUT
+            + scratch + concise + MINIBATCH + BAD_INPUT + BAD_RETURNS.get(framework, [])
             + [("adaptive", ADAPTIVE[framework])] + BAD_SCRATCH + BAD_CONCISE[framework])

@@ -131,11 +131,13 @@ def test_each_frameworks_adaptive_optimizers_run_by_their_usual_names(cells_by_f
 
 
 def test_adagrad_configured_as_written_is_the_same_run_in_every_framework(cells_by_framework):
-    """Gluon (eps inside the root), PyTorch (eps 0, accumulator from 1e-6), Keras (accumulator from 0)."""
+    """Gluon (eps inside the root), PyTorch (eps 0, accumulator from 1e-6), Keras and optax (accumulator
+    from 0); RMSProp too where eps sits inside the root (Gluon, Keras, optax)."""
     runs = {fw: cells["adaptive"]["adaptive"] for fw, cells in cells_by_framework.items()}
     for fw in FRAMEWORKS[1:]:
         assert np.allclose(runs[fw]["adagrad"], runs["mxnet"]["adagrad"], rtol=0, atol=1e-5), fw
-    assert np.allclose(runs["tensorflow"]["rmsprop"], runs["mxnet"]["rmsprop"], rtol=0, atol=1e-5)
+    for fw in ("tensorflow", "jax"):
+        assert np.allclose(runs[fw]["rmsprop"], runs["mxnet"]["rmsprop"], rtol=0, atol=1e-5), fw
 
 
 def test_bad_adaptive_hyperparameters_written_from_scratch_are_refused_alike(cells_by_framework):
@@ -196,6 +198,27 @@ CONCISE_ERRORS = {
         "bad_optimizer_beta_1": ("ValueError", ["hyperparams['beta_1'] (a decay rate)", "[0, 1)", "-0.1"]),
         "bad_optimizer_rho": ("ValueError", ["hyperparams['rho'] (a decay rate)", "[0, 1)", "1.0"]),
     },
+    "jax": {
+        "bad_optimizer_name": ("TypeError", ["trainer must be an optax optimizer factory such as optax.sgd",
+                                             "got 'adam' (did you mean optax.adam?)",
+                                             "accepted: optax.", "optax.rmsprop"]),
+        "bad_optimizer_keyword": ("TypeError", ["optax.rmsprop takes no keyword argument 'rho'",
+                                                "it accepts:", "decay", "eps", "learning_rate"]),
+        "bad_optimizer_decay": ("ValueError", ["hyperparams['decay'] (a decay rate)", "[0, 1)", "1.0"]),
+        "bad_optimizer_second_decay": ("ValueError", ["hyperparams['b2'] (a decay rate)", "[0, 1)", "1.5"]),
+        "bad_optimizer_eps": ("ValueError", ["hyperparams['eps'] must be a finite number >= 0, got -1e-07"]),
+        "bad_optimizer_lr": ("ValueError", ["hyperparams['learning_rate'] (the learning rate)", "-0.01"]),
+        "bad_optimizer_accumulator": ("ValueError", ["hyperparams['initial_accumulator_value'] must be a "
+                                                     "finite number >= 0, got -0.1"]),
+        "bad_optimizer_b1": ("ValueError", ["hyperparams['b1'] (a decay rate)", "[0, 1)", "-0.1"]),
+        "bad_optimizer_rho": ("ValueError", ["hyperparams['rho'] (a decay rate)", "[0, 1)", "1.0"]),
+        "bad_optimizer_no_lr": ("TypeError", ["optax.adam needs the keyword argument(s) 'learning_rate' "
+                                              "in hyperparams, such as {'learning_rate': 0.05}"]),
+        "bad_optimizer_instance": ("TypeError", ["trainer must be an optax optimizer factory such as optax.sgd",
+                                                 "got GradientTransformation", "accepted: optax."]),
+        "bad_optimizer_lbfgs": ("TypeError", ["trainer must be an optax optimizer factory such as optax.sgd",
+                                              "got <function lbfgs", "accepted: optax."]),
+    },
 }
 
 
@@ -207,3 +230,15 @@ def test_each_frameworks_optimizers_refuse_wrong_names_keywords_and_values(cells
             assert error and error.startswith(kind + ": "), f"{fw} {name}: {error}"
             for part in parts:
                 assert part in error, f"{fw} {name}: {error!r} lacks {part!r}"
+
+
+def test_optax_optimizers_are_listed_by_name_without_those_the_shim_cannot_drive(cells_by_framework):
+    """The list in JAX's refusal: optax's optimizer factories, not L-BFGS (which needs the loss in every
+    update) nor the ``scale_by_*`` building blocks, which take no learning rate."""
+    error = cells_by_framework["jax"]["bad_optimizer_lbfgs"]["error"]
+    accepted = error.split("; accepted: ", 1)[1].split(", ")
+    assert accepted == sorted(accepted)
+    assert {"optax.sgd", "optax.adagrad", "optax.rmsprop", "optax.adadelta", "optax.adam"} <= set(accepted)
+    assert "optax.lbfgs" not in accepted
+    assert not [name for name in accepted if not name.startswith("optax.") or "scale_by" in name]
+    assert cells_by_framework["jax"]["bad_optimizer_name"]["error"].endswith(", ".join(accepted))

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from d2l_cells import BAD_RETURNS
 from d2l_shim import checks, data, rng, training, twod
 
 #: Cell name -> (exception type, substrings of the message), the same in every backend.
@@ -31,8 +32,21 @@ SHARED = {
 #: What the concise trainers say about a wrong optimizer, per backend.
 TRAINER_HINT = {"mxnet": "Gluon optimizer such as 'sgd'",
                 "pytorch": "torch.optim optimizer class such as torch.optim.SGD",
-                "tensorflow": "Keras optimizer class such as tf.keras.optimizers.SGD"}
-LR_KEY = {"mxnet": "learning_rate", "pytorch": "lr", "tensorflow": "learning_rate"}
+                "tensorflow": "Keras optimizer class such as tf.keras.optimizers.SGD",
+                "jax": "optax optimizer factory such as optax.sgd"}
+LR_KEY = {"mxnet": "learning_rate", "pytorch": "lr", "tensorflow": "learning_rate", "jax": "learning_rate"}
+
+#: What a JAX trainer written from scratch must return, said whatever it returned instead.
+JAX_RETURN_RULE = ("TypeError: a JAX trainer must return the pair (params, states): the new parameters "
+                   "[w, b] (arrays of shapes (5, 1) and (1,)) and the new states")
+#: The bad_jax_trainer_* cells: how the message describes what each trainer returned.
+JAX_RETURNED = {
+    "bad_jax_trainer_in_place": "sgd_in_place returned NoneType",
+    "bad_jax_trainer_params_only": "sgd_params_only returned list of 2 (array of shape (5, 1), "
+                                   "array of shape (1,))",
+    "bad_jax_trainer_flat": "sgd_flat returned tuple of 3 (array of shape (5, 1), array of shape (1,), "
+                            "NoneType)",
+}
 
 
 def test_every_backend_reports_bad_input_clearly(cells_by_framework):
@@ -46,6 +60,18 @@ def test_every_backend_reports_bad_input_clearly(cells_by_framework):
         assert TRAINER_HINT[fw] in cells["bad_concise_trainer_type"]["error"], fw
         error = cells["bad_concise_lr_zero"]["error"]
         assert f"hyperparams['{LR_KEY[fw]}'] (the learning rate) must be a positive finite number" in error
+
+
+def test_a_jax_trainer_that_returns_the_wrong_thing_is_told_what_to_return(cells_by_framework):
+    """Only JAX's trainers return their results; the others update the parameters in place."""
+    assert sorted(BAD_RETURNS) == ["jax"]
+    assert sorted(JAX_RETURNED) == sorted(name for name, _ in BAD_RETURNS["jax"])
+    cells = cells_by_framework["jax"]
+    for name, returned in JAX_RETURNED.items():
+        error = cells[name]["error"]
+        assert error and error.startswith(JAX_RETURN_RULE), f"{name}: {error}"
+        assert "since JAX arrays are not updated in place" in error, name
+        assert error.endswith(f"; {returned}"), f"{name}: {error!r} does not end with {returned!r}"
 
 
 def test_shared_messages_are_the_same_in_every_backend(cells_by_framework):

@@ -3,8 +3,9 @@
 The data and the initial weights are backend-free and tested here directly, with the tests' NumPy
 backend for the iterators. The training loops check their arguments before they ask a backend for
 the network, so bad input is tested with the same backend; how each framework refuses a scheduler
-of the wrong kind is tested in one subprocess per framework. That the three frameworks train the
-same curves is the Learning-Rate Scheduling chapter's test.
+of the wrong kind, or its own scheduler with the learning rate given the wrong way, is tested in one
+subprocess per framework, in its kernel environment. That the four frameworks train the same curves
+is the Learning-Rate Scheduling chapter's test.
 """
 
 import inspect
@@ -113,7 +114,8 @@ def test_bad_input_is_refused_before_training(d2l, call, kind, parts):
         assert part in str(error.value), f"{str(error.value)!r} lacks {part!r}"
 
 
-#: Per framework: its module and a scheduler of another kind, which it must refuse.
+#: Per framework: its module, a scheduler of another kind, which it must refuse, and the hint of its
+#: message.
 WRONG_SCHEDULERS = {
     "mxnet": ("mxnet", "d2l.make_scheduler('cosine', 0.5, num_steps=10)",
               "an MXNet scheduler such as mx.lr_scheduler.FactorScheduler"),
@@ -121,27 +123,56 @@ WRONG_SCHEDULERS = {
                 "a function that takes the torch.optim.SGD optimizer"),
     "tensorflow": ("tensorflow", "d2l.make_scheduler('cosine', 0.5, num_steps=10)",
                    "a Keras schedule such as tf.keras.optimizers.schedules.CosineDecay"),
+    "jax": ("jax", "d2l.make_scheduler('cosine', 0.5, num_steps=10)",
+            "an optax schedule (a function of the update count) such as optax.cosine_decay_schedule(0.5, 900)"),
+}
+
+#: Per framework: the import of its own schedulers (after the shim's, which MXNet needs), one of them
+#: with the learning rate given the wrong way (a schedule that holds the rate, given lr=... as well;
+#: PyTorch's, which takes the optimizer's rate, without lr), and what the message says about it.
+MISUSED_SCHEDULERS = {
+    "mxnet": ("import mxnet as mx",
+              "mx.lr_scheduler.FactorScheduler(step=45, factor=0.5, base_lr=0.5), train_iter, test_iter, lr=0.5",
+              "(no lr=...); got <mxnet.lr_scheduler.FactorScheduler object"),
+    "pytorch": ("import torch",
+                "lambda optimizer: torch.optim.lr_scheduler.StepLR(optimizer, 45, 0.5), train_iter, test_iter",
+                "got <function <lambda>"),
+    "tensorflow": ("import tensorflow as tf",
+                   "tf.keras.optimizers.schedules.CosineDecay(0.5, 900), train_iter, test_iter, lr=0.5",
+                   "(no lr=...); got <keras.", "CosineDecay object"),
+    "jax": ("import optax",
+            "optax.cosine_decay_schedule(0.5, 900), train_iter, test_iter, lr=0.5",
+            "(no lr=...); got <function cosine_decay_schedule.<locals>.schedule"),
 }
 
 
 @pytest.mark.parametrize("fw", FRAMEWORKS)
 def test_each_framework_refuses_a_scheduler_of_another_kind(fw, run_python):
+    """The shim's own schedule, with or without lr=...; and the framework's own, with lr given the wrong way."""
     module, wrong, hint = WRONG_SCHEDULERS[fw]
+    imports, misused, *misuse = MISUSED_SCHEDULERS[fw]
     result = run_python(textwrap.dedent(f"""
         import json
         from d2l_shim import {module} as d2l
+        {imports}
         train_iter, test_iter = d2l.get_data_digits()
         errors = []
         for call in ("d2l.train_scheduled_concise({wrong}, train_iter, test_iter)",
-                     "d2l.train_scheduled_concise({wrong}, train_iter, test_iter, lr=0.5)"):
+                     "d2l.train_scheduled_concise({wrong}, train_iter, test_iter, lr=0.5)",
+                     "d2l.train_scheduled_concise({misused})"):
             try:
                 eval(call)
                 errors.append(None)
             except Exception as error:
                 errors.append(f"{{type(error).__name__}}: {{error}}")
         print(json.dumps(errors))
-    """))
+    """), fw)
     assert result.returncode == 0, result.stderr
     errors = json.loads(result.stdout.strip().splitlines()[-1])
     assert all(error and error.startswith("TypeError: scheduler must be") for error in errors), errors
     assert all(hint in error for error in errors), errors
+    assert all(part in errors[-1] for part in misuse), errors[-1]
+    # The message says how the rate was given: lr=... where the schedule holds the rate itself, no
+    # lr where PyTorch's scheduler needs the optimizer's.
+    suffix, given = (" without lr", [True, False, True]) if fw == "pytorch" else (" and lr=0.5", [False, True, True])
+    assert [error.endswith(suffix) for error in errors] == given, errors

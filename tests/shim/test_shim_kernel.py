@@ -5,12 +5,20 @@ concise trainer, then plots. With ``D2L_LIVE_PLOTS=0`` (as the book's build
 runs) the kernel sends one figure per training cell; in a live session it
 redisplays the figure at every recorded point and clears the previous frame.
 Either way the cell ends with the printed loss and exactly one figure, and the
-figures are reproducible SVG.
+figures are reproducible SVG. The kernel runs the Python of PyTorch's kernel
+environment (the toolchain that runs pytest has no framework).
 """
+
+import json
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from bookbuild.environments import env_python
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SETUP = """%matplotlib inline
 import torch
@@ -27,6 +35,7 @@ SCRATCH = "d2l.train_ch11(sgd, None, {'lr': 0.05}, data_iter, feature_dim);"
 CONCISE = "d2l.train_concise_ch11(torch.optim.SGD, {'lr': 0.05}, data_iter)\nprint('done')"
 PLOT = "d2l.plot([1, 2, 3], [[4, 5, 6], [6, 5, 4]], 'x', 'y')"
 RECORDS = 15  # 2 epochs of 1500 examples, one record every 200
+KERNEL = "d2l-shim-test-pytorch"
 
 
 class CountingClient(NotebookClient):
@@ -46,8 +55,20 @@ class CountingClient(NotebookClient):
         return super().clear_output(outs, msg, cell_index)
 
 
-def run_notebook(monkeypatch, live):
-    """Execute the notebook in a fresh kernel; return the client and the executed notebook."""
+def register_kernel(jupyter_dir, framework):
+    """Register, under ``jupyter_dir``, the kernel :data:`KERNEL` of ``framework``'s environment."""
+    spec = jupyter_dir / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(env_python(ROOT, framework)), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": KERNEL, "language": "python",
+    }))
+
+
+def run_notebook(monkeypatch, tmp_path, live):
+    """Execute the notebook in a fresh PyTorch kernel; return the client and the executed notebook."""
+    register_kernel(tmp_path / "jupyter", "pytorch")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     if live:
         monkeypatch.delenv("D2L_LIVE_PLOTS", raising=False)
     else:
@@ -56,7 +77,7 @@ def run_notebook(monkeypatch, live):
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(source)
                       for source in (SETUP, SCRATCH, SCRATCH, CONCISE, PLOT)]
-    client = CountingClient(notebook, kernel_name="python3", timeout=600)
+    client = CountingClient(notebook, kernel_name=KERNEL, timeout=600)
     client.execute()
     return client, notebook
 
@@ -73,8 +94,8 @@ def svgs(cell):
 
 
 @pytest.mark.parametrize("live", [False, True], ids=["batch", "live"])
-def test_each_training_cell_ends_with_its_loss_and_one_figure(monkeypatch, live):
-    client, notebook = run_notebook(monkeypatch, live)
+def test_each_training_cell_ends_with_its_loss_and_one_figure(monkeypatch, tmp_path, live):
+    client, notebook = run_notebook(monkeypatch, tmp_path, live)
     setup, scratch, scratch_again, concise, plot = notebook.cells
     assert kinds(setup) == []
     assert kinds(scratch) == kinds(scratch_again) == ["stream:loss:", "svg"]

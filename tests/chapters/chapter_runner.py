@@ -15,10 +15,10 @@ when asked, the data of the figures each cell drew, as JSON.
 import json
 import os
 import subprocess
-import sys
 
 import numpy as np
 
+from bookbuild.environments import env_python
 from bookbuild.frameworks import FRAMEWORKS
 from bookbuild.pipeline.kernel import KERNEL_ENV
 
@@ -78,7 +78,7 @@ def run_code(requests, file, figures=False, timeout=600):
     cell drew.
     """
     env = dict(os.environ, MPLBACKEND="Agg", **KERNEL_ENV)
-    processes = {fw: subprocess.Popen([sys.executable, "-c", RUNNER], stdin=subprocess.PIPE,
+    processes = {fw: subprocess.Popen([str(env_python(ROOT, fw)), "-c", RUNNER], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                       env=env, cwd=ROOT)
                  for fw in requests}
@@ -122,6 +122,7 @@ OPTIMIZER_SETUP = {
     "mxnet": "from d2l_shim import mxnet as d2l\nimport mxnet as mx",
     "pytorch": "import torch\nparams = [torch.zeros(1, requires_grad=True)]",
     "tensorflow": "import tensorflow as tf",
+    "jax": "import jax\nimport optax",
 }
 
 

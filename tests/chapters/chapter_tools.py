@@ -244,12 +244,29 @@ def cells_matching(notebook, pattern):
     return [cell for cell in notebook.cells if re.search(pattern, cell.source)]
 
 
+#: The ids matplotlib gives the clip paths, markers and hatches of an SVG figure: a letter and
+#: ten hex digits of a hash of the salt and of ``str()`` of what they name.
+SVG_HASHED_ID = re.compile(r"\b[mph][0-9a-f]{10}\b")
+
+
+def svg_with_numbered_ids(svg):
+    """``svg`` with matplotlib's hashed ids (:data:`SVG_HASHED_ID`) numbered in order of appearance.
+
+    The hash reads ``str()`` of a clip rectangle's bounds, which NumPy 2 writes as
+    ``np.float64(56.16...)`` and NumPy 1 (MXNet's environment) as ``56.16...``: the same figure
+    gets other ids in MXNet. The clipped rectangle itself stays in the SVG (a ``<clipPath>``
+    with its ``<rect>``), so renumbering hides no difference in what is drawn.
+    """
+    ids = {}
+    return SVG_HASHED_ID.sub(lambda found: ids.setdefault(found.group(), f"id{len(ids)}"), svg)
+
+
 def normalized(outputs):
     """A cell's outputs as (kind, content) pairs, without execution counts and metadata.
 
     The kind is the stream's name (``stdout``, ``stderr``) or the output type. Consecutive
     pieces of one stream are joined: how a kernel splits printed text into messages depends on
-    timing, not on the code.
+    timing, not on the code. SVG figures have their ids numbered (:func:`svg_with_numbered_ids`).
     """
     result = []
     for output in outputs:
@@ -258,7 +275,10 @@ def normalized(outputs):
         elif output.output_type == "stream":
             result.append((output.name, output.text))
         else:
-            result.append((output.output_type, dict(output.get("data", {}))))
+            data = dict(output.get("data", {}))
+            if "image/svg+xml" in data:
+                data["image/svg+xml"] = svg_with_numbered_ids(data["image/svg+xml"])
+            result.append((output.output_type, data))
     return result
 
 
@@ -267,7 +287,8 @@ def assert_same_outputs_in_every_framework(notebooks, figures, keep=None, which=
 
     ``notebooks`` is :meth:`ChapterUnderTest.executed`; it must hold every framework. The cells
     compared are those for which ``keep(cell)`` is true (all when ``keep`` is None), and their
-    outputs are compared as :func:`normalized` gives them, SVG figures to the letter. Those
+    outputs are compared as :func:`normalized` gives them, SVG figures to the letter (but for
+    the numbering of their ids). Those
     cells must draw ``figures`` SVG figures; ``which`` names them in the message.
     """
     assert sorted(notebooks) == sorted(FRAMEWORKS.names)

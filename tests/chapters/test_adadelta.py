@@ -56,10 +56,12 @@ def test_the_chapter_runs_the_experiments_it_discusses():
         (("pytorch",), ["torch.optim.Adadelta", {"lr": 1.0, "rho": 0.9, "eps": 1e-5}]),
         (("tensorflow",), ["tf.keras.optimizers.Adadelta",
                            {"learning_rate": 1.0, "rho": 0.9, "epsilon": 1e-5}]),
+        (("jax",), ["optax.adadelta", {"learning_rate": 1.0, "rho": 0.9, "eps": 1e-5}]),
         (("mxnet",), ["adadelta", {"learning_rate": 0.001, "rho": 0.9, "epsilon": 1e-5}]),
         (("pytorch",), ["torch.optim.Adadelta", {"lr": 0.001, "rho": 0.9, "eps": 1e-5}]),
         (("tensorflow",), ["tf.keras.optimizers.Adadelta",
-                           {"learning_rate": 0.001, "rho": 0.9, "epsilon": 1e-5}])]
+                           {"learning_rate": 0.001, "rho": 0.9, "epsilon": 1e-5}]),
+        (("jax",), ["optax.adadelta", {"learning_rate": 0.001, "rho": 0.9, "eps": 1e-5}])]
     quoted("We take $\\rho = 0.9$,\nwhich averages over about $1 / (1 - 0.9) = 10$ steps, "
            "and $\\epsilon = 10^{-5}$.")
 
@@ -220,6 +222,25 @@ facts = {'defaults': [_sig['learning_rate'].default, _sig['rho'].default, _sig['
          'moved_over_unscaled': -float(_v.numpy()[0]) / _unscaled,
          'acc_delta_over_unscaled': float(_acc.numpy()[0]) / (0.1 * _unscaled ** 2)}
 """,
+    "jax": """
+import inspect
+_sig = inspect.signature(optax.adadelta).parameters
+_unscaled = (1e-5 / (0.1 * 4.0 + 1e-5)) ** 0.5 * 2.0
+def _first_update(**lr):
+    _opt = optax.adadelta(rho=0.9, eps=1e-5, **lr)
+    _p = jnp.zeros(1)
+    _update, _state = _opt.update(jnp.array([2.0]), _opt.init(_p), _p)
+    _acc = optax.tree_utils.tree_get(_state, 'e_x')
+    return float(optax.apply_updates(_p, _update)[0]), float(_acc[0])
+_moved, _acc = _first_update(learning_rate=0.5)
+_moved_default, _ = _first_update()
+_, losses_default = d2l.train_concise_ch11(optax.adadelta, {'rho': 0.9, 'eps': 1e-5}, data_iter)
+facts = {'defaults': [_sig['learning_rate'].default, _sig['rho'].default, _sig['eps'].default],
+         'moved_over_unscaled': -_moved / _unscaled,
+         'acc_delta_over_unscaled': _acc / (0.1 * _unscaled ** 2),
+         'default_moved_over_unscaled': -_moved_default / _unscaled,
+         'default_losses': losses_default}
+""",
 }
 
 
@@ -253,24 +274,40 @@ def test_the_from_scratch_runs_agree_across_frameworks(runs):
 
 
 def test_the_built_ins_are_the_same_algorithm(runs):
+    assert sorted(runs) == sorted(FRAMEWORKS.names) and len(runs) == 4
     for fw, result in runs.items():
         gap = largest_gap(result["losses_concise"], result["losses_adadelta"])
         assert gap < 1e-7, (fw, gap)
-    quoted("agree with ours\nto within $10^{-7}$")
+        assert round(result["losses_concise"][-1], 3) == 0.244, fw
+    quoted("All four trace our implementation: they end at 0.244, and their recorded losses agree with ours\n"
+           "to within $10^{-7}$. Now the same request in the four frameworks")
+    quoted("All four frameworks have Adadelta built in (JAX through the optax library)")
+    quoted("With `lr=1.0` (PyTorch) or\n  `learning_rate=1.0` (Keras, optax), and the same $\\rho$ and $\\epsilon$, "
+           "all four frameworks\n  compute our algorithm.")
 
 
 def test_what_a_learning_rate_does_in_each_framework(runs):
-    mxnet, torch, keras = (runs[fw] for fw in FRAMEWORKS.names)
+    assert set(runs) == set(FRAMEWORKS.names) == {"mxnet", "pytorch", "tensorflow", "jax"}
+    mxnet, torch = runs["mxnet"], runs["pytorch"]
     # Gluon ignores it, in the run and in a direct update
     assert largest_gap(mxnet["losses_lr"], mxnet["losses_adadelta"]) < 1e-7
     assert mxnet["facts"]["moved"][0] == mxnet["facts"]["moved"][1] != 0
-    # PyTorch and Keras: the same method as each other, far from Adadelta
-    assert np.allclose(torch["losses_lr"], keras["losses_lr"], rtol=0, atol=1e-5)
+    # PyTorch, Keras and optax: the same method as each other, far from Adadelta
+    for fw in ("tensorflow", "jax"):
+        assert np.allclose(runs[fw]["losses_lr"], torch["losses_lr"], rtol=0, atol=1e-5), fw
     assert largest_gap(torch["losses_lr"], torch["losses_adadelta"]) > 0.2
     # ... which scales the step taken, not the accumulated update
-    for fw in ("pytorch", "tensorflow"):
+    for fw in ("pytorch", "tensorflow", "jax"):
         assert runs[fw]["facts"]["moved_over_unscaled"] == pytest.approx(0.5, rel=1e-5), fw
         assert runs[fw]["facts"]["acc_delta_over_unscaled"] == pytest.approx(1.0, rel=1e-5), fw
+    # optax's learning_rate=None drops the scaling by -eta, sign included: it climbs the loss
+    jax = runs["jax"]["facts"]
+    assert jax["default_moved_over_unscaled"] == pytest.approx(-1.0, rel=1e-5)
+    default = jax["default_losses"]
+    assert len(default) == 2 * RECORDS_PER_EPOCH + 1
+    assert all(b > a for a, b in zip(default, default[1:])) and default[-1] > 2 * default[0], default
+    quoted("`None` leaves this stage out, the\nchange of sign included, so `optax.adadelta()` with its "
+           "defaults returns $+\\mathbf{g}_t'$ and\nclimbs the loss")
     # the first steps with lr 0.001 are about 1e-5
     assert 0.001 * STEP_SIZES(1.0, 1, rho=0.9, eps=1e-5)[0] == pytest.approx(1e-5, rel=1e-3)
     # a larger epsilon does not repair it
@@ -284,9 +321,12 @@ def test_the_table_of_defaults(runs):
     assert runs["mxnet"]["facts"]["defaults"] == [0.9, 1e-5]
     assert runs["pytorch"]["facts"]["defaults"] == [1.0, 0.9, 1e-6]
     assert runs["tensorflow"]["facts"]["defaults"] == [0.001, 0.95, 1e-7]
-    for row in ("| decay rate | `rho=0.9` | `rho=0.9` | `rho=0.95` |",
-                "| $\\epsilon$ | `epsilon=1e-5` | `eps=1e-6` | `epsilon=1e-7` |",
-                "| learning rate | ignored | `lr=1.0` | `learning_rate=0.001` |"):
+    assert runs["jax"]["facts"]["defaults"] == [None, 0.9, 1e-6]
+    quoted("in PyTorch that is `lr=1.0`, in Keras and\noptax it has to be asked for explicitly, as `learning_rate=1.0`")
+    for row in ("| decay rate | `rho=0.9` | `rho=0.9` | `rho=0.95` | `rho=0.9` |",
+                "| $\\epsilon$ | `epsilon=1e-5` | `eps=1e-6` | `epsilon=1e-7` | `eps=1e-6` |",
+                "| learning rate | ignored | `lr=1.0` | `learning_rate=0.001` | `learning_rate=None` |",
+                "| the learning rate scales | nothing" + " | the step taken, not $\\Delta\\mathbf{x}$" * 3 + " |"):
         quoted(row)
 
 

@@ -51,13 +51,15 @@ def test_the_chapter_runs_the_experiments_it_discusses():
         (("mxnet",), {"learning_rate": 0.1, "eps": 1e-6}),
         (("pytorch",), {"lr": 0.1, "initial_accumulator_value": 1e-6, "eps": 0.0}),
         (("tensorflow",), {"learning_rate": 0.1, "initial_accumulator_value": 0.0, "epsilon": 1e-6}),
+        (("jax",), {"learning_rate": 0.1, "initial_accumulator_value": 0.0, "eps": 1e-6}),
         (("mxnet",), {"learning_rate": 0.1}),
         (("pytorch",), {"lr": 0.1}),
         (("tensorflow",), {"learning_rate": 0.1}),
+        (("jax",), {"learning_rate": 0.1}),
     ]
     assert [args[0] for _, args, _ in CHAPTER.calls("train_concise_ch11")] == [
-        "adagrad", "torch.optim.Adagrad", "tf.keras.optimizers.Adagrad",
-        "adagrad", "torch.optim.Adagrad", "tf.keras.optimizers.Adagrad"]
+        "adagrad", "torch.optim.Adagrad", "tf.keras.optimizers.Adagrad", "optax.adagrad",
+        "adagrad", "torch.optim.Adagrad", "tf.keras.optimizers.Adagrad", "optax.adagrad"]
 
 
 # Preconditioning
@@ -236,11 +238,11 @@ def test_each_framework_prints_the_quoted_numbers(notebooks):
                 assert re.fullmatch(r"loss: 0\.243, [\d.]+ sec/epoch\n", output), (fw, snippet, output)
         assert printed(notebook, "rates = 0.1") == "w: from 0.022 to 0.025\nb: from 0.026 to 0.026\n", fw
     quoted("The run ends at 0.243")
-    quoted("all three still end at a loss of 0.243")
+    quoted("all four still end at a loss of 0.243")
 
 
 def test_the_gaps_printed_are_those_the_text_quotes(notebooks):
-    defaults = {"mxnet": "1.6e-04", "pytorch": "1.8e-04", "tensorflow": "1.1e-03"}
+    defaults = {"mxnet": "1.6e-04", "pytorch": "1.8e-04", "tensorflow": "1.1e-03", "jax": "1.1e-03"}
     for fw, notebook in notebooks.items():
         [matching, default] = [stdout(cell) for cell in cells_matching(notebook, re.escape("print(f'largest gap"))]
         value = float(re.fullmatch(r"largest gap to the run from scratch: (\S+)\n", matching).group(1))
@@ -248,9 +250,10 @@ def test_the_gaps_printed_are_those_the_text_quotes(notebooks):
         if fw == "tensorflow":
             assert value == 0.0
         assert default == f"largest gap to the run from scratch: {defaults[fw]}\n", fw
-    quoted("the gaps are $10^{-8}$ or less, and the\nKeras run is even the same bit for bit")
+    quoted("All four are the algorithm we wrote, to float32 rounding: the gaps are $10^{-8}$ or less, and the\n"
+           "Keras run is even the same bit for bit")
     quoted("differ from our run by up to $1.6 \\cdot 10^{-4}$ and $1.8 \\cdot 10^{-4}$")
-    quoted("by up to $1.1 \\cdot 10^{-3}$")
+    quoted("Keras and optax, whose\nsums start at $0.1$, each by up to $1.1 \\cdot 10^{-3}$")
 
 
 def test_every_figure_outside_training_is_the_same_in_every_framework(notebooks):
@@ -274,6 +277,14 @@ def runs():
         "concise": "[float(x) for x in losses_concise]",
         "default": "[float(x) for x in losses_default]",
         "sums": "[d2l.numpy(s).ravel().tolist() for s in states]",
+        # JAX only: the run from scratch with optax's reciprocal root, 1 / sqrt(s + eps) as lax.rsqrt.
+        "reciprocal": "[float(x) for x in d2l.train_ch11("
+                      "lambda params, grads, states, hp: ("
+                      "jax.tree.map(lambda p, g, s: p - hp['lr'] * (g * jax.lax.rsqrt(s + jnp.square(g) + hp['eps'])),"
+                      " params, grads, states),"
+                      "jax.tree.map(lambda s, g: s + jnp.square(g), states, grads)),"
+                      "init_adagrad_states(feature_dim), hyperparams, data_iter, feature_dim)[1]] "
+                      "if 'optax' in dir() else None",
     })
 
 
@@ -299,6 +310,9 @@ def test_the_learning_rates_at_the_end(runs):
         assert np.all((0.2 < rates / 0.1) & (rates / 0.1 < 0.3)), "about a quarter of eta"
     quoted("between about 15 and 21")
     quoted("about a quarter of $\\eta$")
+    assert sorted(runs) == sorted(FRAMEWORKS.names)
+    quoted("it\nalso puts the new sums into the list `states`, so that after training the list holds the final\n"
+           "sums, as in the other frameworks.")
 
 
 def test_runs_from_scratch_agree_across_frameworks(runs):
@@ -311,10 +325,16 @@ def test_each_builtin_configured_as_written_retraces_the_scratch_run(runs):
     for fw, run in runs.items():
         gap = largest_gap(run["concise"], run["scratch"])
         assert gap < 1e-4 and gap < 2e-8, (fw, gap)
+    assert runs["tensorflow"]["concise"] == runs["tensorflow"]["scratch"]
+    # Optax is not bit for bit ours, and its reciprocal root is the only reason.
+    assert runs["jax"]["concise"] != runs["jax"]["scratch"]
+    assert runs["jax"]["reciprocal"] == runs["jax"]["concise"]
+    assert all(runs[fw]["reciprocal"] is None for fw in FRAMEWORKS.names if fw != "jax")
+    quoted("Optax multiplies by the reciprocal\nof the root instead of dividing by the root")
 
 
 def test_each_builtin_with_its_defaults_drifts_by_the_quoted_amount(runs):
-    quoted_gaps = {"mxnet": 1.6e-4, "pytorch": 1.8e-4, "tensorflow": 1.1e-3}
+    quoted_gaps = {"mxnet": 1.6e-4, "pytorch": 1.8e-4, "tensorflow": 1.1e-3, "jax": 1.1e-3}
     for fw, run in runs.items():
         gap = largest_gap(run["default"], run["scratch"])
         assert float(f"{gap:.1e}") == quoted_gaps[fw], (fw, gap)
@@ -329,6 +349,17 @@ def test_the_table_of_defaults_is_right():
         "tensorflow": {"lr": "float(tf.keras.optimizers.Adagrad().learning_rate)",
                        "accumulator": "tf.keras.optimizers.Adagrad().initial_accumulator_value",
                        "eps": "tf.keras.optimizers.Adagrad().epsilon"},
+        "jax": {"defaults": "{name: None if p.default is p.empty else p.default for name, p in "
+                            "__import__('inspect').signature(optax.adagrad).parameters.items()}",
+                # One step from s_0 = 0 with g = 0.1 and eps = 0.01, learning rate 1: the update is
+                # -g / sqrt(g^2 + eps) with eps inside the root, -g / (|g| + eps) outside.
+                "inside": "float(optax.adagrad(learning_rate=1.0, initial_accumulator_value=0.0, eps=0.01)"
+                          ".update(jax.numpy.array([0.1]), optax.adagrad(learning_rate=1.0, "
+                          "initial_accumulator_value=0.0).init(jax.numpy.zeros(1)))[0][0])",
+                # The default s_0: the first update of g = 1, with eps = 0, is -1 / sqrt(s_0 + 1).
+                "start": "float(optax.adagrad(learning_rate=1.0, eps=0.0)"
+                         ".update(jax.numpy.array([1.0]), optax.adagrad(learning_rate=1.0)"
+                         ".init(jax.numpy.zeros(1)))[0][0])"},
     })
     assert values["mxnet"] == {"lr": 0.01, "eps": 1e-7}
     torch_defaults = values["pytorch"]["defaults"]
@@ -336,10 +367,20 @@ def test_the_table_of_defaults_is_right():
         0.01, 1e-10, 0)
     assert values["tensorflow"]["lr"] == pytest.approx(0.001)
     assert (values["tensorflow"]["accumulator"], values["tensorflow"]["eps"]) == (0.1, 1e-7)
-    quoted("| name and default of $\\epsilon$ | `eps`, $10^{-7}$ | `eps`, $10^{-10}$ | `epsilon`, $10^{-7}$ |")
+    jax_values = values["jax"]
+    assert jax_values["defaults"] == {"learning_rate": None, "initial_accumulator_value": 0.1, "eps": 1e-7}
+    assert jax_values["inside"] == pytest.approx(-0.1 / math.sqrt(0.01 + 0.01), rel=1e-6)
+    assert jax_values["inside"] != pytest.approx(-0.1 / (0.1 + 0.01), rel=1e-3)
+    assert jax_values["start"] == pytest.approx(-1 / math.sqrt(1.1), rel=1e-6)
+    quoted("| | Gluon `'adagrad'` | `torch.optim.Adagrad` | `tf.keras.optimizers.Adagrad` | `optax.adagrad` |")
+    quoted("| denominator | $\\sqrt{s_t + \\epsilon}$ | $\\sqrt{s_t} + \\epsilon$ | $\\sqrt{s_t + \\epsilon}$ | "
+           "$\\sqrt{s_t + \\epsilon}$ |")
+    quoted("| name and default of $\\epsilon$ | `eps`, $10^{-7}$ | `eps`, $10^{-10}$ | `epsilon`, $10^{-7}$ | "
+           "`eps`, $10^{-7}$ |")
     quoted("| initial accumulator $s_0$ | $0$ | `initial_accumulator_value`, $0$ | "
-           "`initial_accumulator_value`, $0.1$ |")
-    quoted("| default learning rate | `learning_rate`, $0.01$ | `lr`, $0.01$ | `learning_rate`, $0.001$ |")
+           "`initial_accumulator_value`, $0.1$ | `initial_accumulator_value`, $0.1$ |")
+    quoted("| default learning rate | `learning_rate`, $0.01$ | `lr`, $0.01$ | `learning_rate`, $0.001$ | "
+           "`learning_rate`, none |")
 
 
 # The text

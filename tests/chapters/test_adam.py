@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pytest
 
-from bookbuild.frameworks import framework_tags
+from bookbuild.frameworks import FRAMEWORKS, framework_tags
 
 from .chapter_runner import run_chapter
 from .chapter_tools import (ROOT, RECORDS_PER_EPOCH, ChapterUnderTest, assert_each_run_draws_one_figure,
@@ -72,7 +72,8 @@ def test_the_chapter_runs_the_experiments_it_discusses():
     assert concise == {("mxnet",): ["adam", {"learning_rate": 0.01}],
                        ("pytorch",): ["torch.optim.Adam", {"lr": 0.01}],
                        ("tensorflow",): ["tf.keras.optimizers.Adam",
-                                         {"learning_rate": 0.01, "epsilon": 1e-8}]}
+                                         {"learning_rate": 0.01, "epsilon": 1e-8}],
+                       ("jax",): ["optax.adam", {"learning_rate": 0.01}]}
     assert [args for _, args, _ in CHAPTER.calls("get_data_ch11")] == [[]]
     assert "batch_size=10" in TEXT
 
@@ -186,13 +187,14 @@ def test_each_framework_prints_the_quoted_numbers(notebooks):
                       "beta2 = 0.9999: r_1 = 10.00, largest r_t = 20.72 at t = 12, r_300 = 5.82\n")
     ends = {"train_adaptive(adam_rule)": "0.244", "correct=False": "0.248",
             "train_concise_ch11(": "0.244", "train_adaptive(yogi_rule": "0.243"}
+    assert sorted(notebooks) == sorted(FRAMEWORKS.names)
     for fw, notebook in notebooks.items():
         assert printed(notebook, "largest r_t") == expected_ratio, fw
         assert printed(notebook, "first_step(1e-8)") == "g = 1e-8: 0.500 vs 0.031\n", fw
         for snippet, value in ends.items():
             assert re.fullmatch(rf"loss: {value}, [\d.]+ sec/epoch\n", printed(notebook, snippet)), (fw, snippet)
     for claim in ("the run ends at a loss of 0.244", "it ends at 0.248",
-                  "All three end at 0.244", "a final loss of 0.243"):
+                  "All four end at 0.244, like our implementation", "a final loss of 0.243"):
         quoted(claim)
 
 
@@ -242,6 +244,24 @@ tf.keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8).apply_gradients([(tf.
 facts = {'defaults': [_sig[k].default for k in ('learning_rate', 'beta_1', 'beta_2', 'epsilon')],
          'tiny_first_step': -float(_v.numpy()[0]) / 0.01}
 """,
+    "jax": """
+import inspect
+_sig = inspect.signature(optax.adam).parameters
+_opt = optax.adam(learning_rate=0.01)
+_p = jnp.zeros(1)
+_update, _ = _opt.update(jnp.full(1, 1e-8), _opt.init(_p), _p)
+# the from-scratch trainer is pure and counts its steps in the states, not in hyperparams
+_hp = {'lr': 0.01, 'beta1': 0.9, 'beta2': 0.999, 'eps': 1e-8, 't': 0}
+_params, _states = [jnp.zeros((feature_dim, 1)), jnp.zeros(1)], init_adam_states(feature_dim)
+_grads = [jnp.full((feature_dim, 1), 0.5), jnp.full(1, -2.0)]
+for _ in range(3):
+    _params, _states = trainer_from_rule(adam_rule)(_params, _grads, _states, _hp)
+facts = {'lr_required': _sig['learning_rate'].default is inspect.Parameter.empty,
+         'defaults': [_sig[k].default for k in ('b1', 'b2', 'eps', 'eps_root')],
+         'tiny_first_step': -float(optax.apply_updates(_p, _update)[0]) / 0.01,
+         'hyperparams_t': _hp['t'], 'counts': [int(state[2]) for state in _states],
+         'params': [float(_params[0].min()), float(_params[0].max()), float(_params[1][0])]}
+""",
 }
 
 
@@ -279,10 +299,14 @@ def test_the_from_scratch_runs_agree_across_frameworks(runs):
 def test_the_built_ins_trace_the_implementation_from_scratch(runs):
     gaps = {fw: largest_gap(result["losses_concise"], result["losses_adam"])
             for fw, result in runs.items()}
-    assert gaps["pytorch"] < 1e-7, "PyTorch's Adam is the algorithm as written"
+    assert sorted(gaps) == sorted(FRAMEWORKS.names)
+    assert gaps["pytorch"] < 1e-7 and gaps["jax"] < 1e-7, "PyTorch's and optax's Adam are the algorithm as written"
     assert gaps["mxnet"] < 1e-6 and gaps["tensorflow"] < 1e-6, "the measured gap of the folded form"
-    quoted("their recorded losses agree with ours to\nwithin $10^{-6}$; PyTorch's, which is the same "
-           "algorithm, to within $10^{-7}$")
+    quoted("All four frameworks have Adam built in (JAX through the optax library)")
+    quoted("PyTorch's and optax's are\nexactly it")
+    quoted("PyTorch's `Adam` and optax's `adam` are the algorithm as written")
+    quoted("their recorded losses agree with ours to\nwithin $10^{-6}$; PyTorch's and optax's, which are "
+           "the same algorithm, to within $10^{-7}$")
 
 
 def test_the_table_of_defaults_and_where_epsilon_sits(runs):
@@ -290,16 +314,37 @@ def test_the_table_of_defaults_and_where_epsilon_sits(runs):
     assert facts["mxnet"]["defaults"] == [0.001, 0.9, 0.999, 1e-8]
     assert facts["pytorch"]["defaults"] == [0.001, 0.9, 0.999, 1e-8]
     assert facts["tensorflow"]["defaults"] == [0.001, 0.9, 0.999, 1e-7]
+    assert facts["jax"]["lr_required"] is True
+    assert facts["jax"]["defaults"] == [0.9, 0.999, 1e-8, 0.0]
     first_step = shared()["first_step"]
-    assert facts["pytorch"]["tiny_first_step"] == pytest.approx(first_step(1e-8), rel=1e-3)
+    for fw in ("pytorch", "jax"):
+        assert facts[fw]["tiny_first_step"] == pytest.approx(first_step(1e-8), rel=1e-3), fw
     for fw in ("mxnet", "tensorflow"):
         assert facts[fw]["tiny_first_step"] == pytest.approx(first_step(1e-8, folded=True), rel=1e-3), fw
     assert facts["pytorch"]["smallest_root"] > 1e-3 > 1000 * 31.6 * 1e-8, facts["pytorch"]["smallest_root"]
     quoted("$\\sqrt{\\hat{\\mathbf{s}}_t}$ never falls below $10^{-3}$ in any coordinate")
-    for row in ("| $\\epsilon$ | `epsilon=1e-8` | `eps=1e-8` | `epsilon=1e-7` |",
-                "| decay rates | `beta1=0.9`, `beta2=0.999` | `betas=(0.9, 0.999)` | `beta_1=0.9`, `beta_2=0.999` |",
-                "| learning rate | `learning_rate=0.001` | `lr=0.001` | `learning_rate=0.001` |"):
+    quoted("`eps_root`, a\nsecond constant added to $\\hat{\\mathbf{s}}_t$ inside the root, which is 0 by default")
+    for row in ("| $\\epsilon$ | `epsilon=1e-8` | `eps=1e-8` | `epsilon=1e-7` | `eps=1e-8` |",
+                "| decay rates | `beta1=0.9`, `beta2=0.999` | `betas=(0.9, 0.999)` | `beta_1=0.9`, `beta_2=0.999` "
+                "| `b1=0.9`, `b2=0.999` |",
+                "| learning rate | `learning_rate=0.001` | `lr=0.001` | `learning_rate=0.001` | `learning_rate`, no default |",
+                "| where $\\epsilon$ sits | $\\sqrt{\\mathbf{s}_t} + \\epsilon$ | $\\sqrt{\\hat{\\mathbf{s}}_t} + \\epsilon$ "
+                "| $\\sqrt{\\mathbf{s}_t} + \\epsilon$ | $\\sqrt{\\hat{\\mathbf{s}}_t} + \\epsilon$ |",
+                "| bias correction | folded into the learning rate | as in {eq}`eq_adam_corrected` "
+                "| folded into the learning rate | as in {eq}`eq_adam_corrected` |"):
         quoted(row)
+
+
+def test_the_jax_trainer_is_pure_and_counts_its_steps_in_the_states(runs):
+    facts = runs["jax"]["facts"]
+    assert facts["hyperparams_t"] == 0, "the JAX trainer leaves hyperparams alone"
+    assert facts["counts"] == [3, 3], "each parameter's states count the steps"
+    # A constant gradient: with the correction every step moves each coordinate by eta. The count t
+    # is an int32 array, so beta2 ** t is float32, and 1 - 0.999 is 1.3e-5 off in float32 (as in optax).
+    assert abs(np.float32(1) - np.float32(0.999) - 0.001) / 0.001 == pytest.approx(1.3e-5, rel=0.01)
+    assert facts["params"] == pytest.approx([-0.03, -0.03, 0.03], rel=3e-5)
+    quoted("so it cannot\ncount steps in `hyperparams['t']` as the other frameworks do: it keeps $t$ in each "
+           "parameter's\nstates, next to $\\mathbf{v}$ and $\\mathbf{s}$")
 
 
 def test_the_folded_form_is_adam_with_a_larger_epsilon():

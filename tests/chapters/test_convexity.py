@@ -14,7 +14,9 @@ import pytest
 
 from d2l_shim import rng
 
-from .chapter_runner import assert_figures_agree, figure_data, run_code
+from bookbuild.frameworks import FRAMEWORKS
+
+from .chapter_runner import assert_figures_agree, figure_data, run_code, run_sections
 from .chapter_tools import ChapterUnderTest, assert_same_outputs_in_every_framework, printed
 
 CHAPTER = ChapterUnderTest("convexity.md")
@@ -288,3 +290,33 @@ def test_tensorflow_squares_by_a_power_function():
     power_differs, product_differs = done["power"], done["product"]
     assert power_differs > 0 and product_differs == 0
     quoted("TensorFlow's `x ** 2` goes through a\ngeneral power function and may differ in the last bit")
+
+
+def test_jax_can_differentiate_its_own_derivatives():
+    """The text's aside: JAX, unlike MXNet, takes second derivatives by applying `jax.grad` twice."""
+
+    probe = ("import math, jax, jax.numpy as jnp\n"
+             "jax.config.update('jax_enable_x64', True)\n"
+             "second = jax.grad(jax.grad(lambda x: jnp.cos(math.pi * x)))\n")
+    done = run_code({"jax": ([probe], {"at_0": "second(0.0)", "at_1": "second(1.0)"})},
+                    "a JAX probe")["jax"]["values"]
+    assert done["at_0"] == pytest.approx(-math.pi ** 2, rel=1e-12)
+    assert done["at_1"] == pytest.approx(math.pi ** 2, rel=1e-12)
+    quoted("while JAX's `jax.grad` can be applied twice")
+
+
+def test_every_framework_computes_in_64_bit_floats_jax_once_told():
+    """Each framework's first cell makes 64-bit tensors and gradients; JAX needs its 64-bit mode for it."""
+    done = run_sections(CHAPTER, (), {"tensor": "str(tensor([1.0]).dtype)",
+                                      "grad": "str(grad(lambda x: x * x, tensor([1.0])).dtype)",
+                                      "grad_value": "float(grad(lambda x: x * x, tensor([0.1]))[0])"})
+    assert sorted(done) == sorted(FRAMEWORKS.names)
+    for fw, values in done.items():
+        assert "float64" in values["tensor"] and "float64" in values["grad"], (fw, values)
+        assert values["grad_value"] == 0.2, fw  # 2 * 0.1 in float64; in float32 it would differ
+    probe = "import jax.numpy as jnp\n"
+    default = run_code({"jax": ([probe], {"dtype": "str(jnp.asarray([1.0], dtype=jnp.float64).dtype)"})},
+                       "a JAX probe")["jax"]["values"]
+    assert default["dtype"] == "float32"
+    quoted("in 64-bit floats (for JAX, its first cell switches on the\n64-bit mode)")
+    quoted("(`jax.grad` in JAX)")

@@ -14,6 +14,8 @@ import re
 import numpy as np
 import pytest
 
+from bookbuild.frameworks import FRAMEWORKS, framework_tags
+
 from .chapter_tools import (ChapterUnderTest, assert_same_outputs_in_every_framework, latex_sci,
                             printed)
 
@@ -303,6 +305,16 @@ def test_each_framework_prints_the_recomputed_numbers(notebooks):
 
 def test_every_output_and_figure_is_the_same_in_every_framework(notebooks):
     assert_same_outputs_in_every_framework(notebooks, figures=10)
+
+
+def test_the_frameworks_differ_only_in_their_imports_and_the_derivative_check():
+    tagged = [(framework_tags(cell), cell.source) for cell in CHAPTER.code_cells() if framework_tags(cell)]
+    assert [tags for tags, _ in tagged] == [(fw,) for fw in FRAMEWORKS.names] * 2
+    checks = [source for _, source in tagged[len(FRAMEWORKS.names):]]
+    assert all("print(f'automatic:" in source for source in checks)
+    assert len(FRAMEWORKS.names) == 4
+    quoted("so its code is the same in all\nfour frameworks; the frameworks only differ in how they are imported, "
+           "and in one cell below\nthat checks a derivative with automatic differentiation")
 
 
 # The exercises and the numbers their answers quote

@@ -22,7 +22,7 @@ from bookbuild.frameworks import FRAMEWORKS
 from d2l_shim.data import DataIter, airfoil_path, load_airfoil
 
 from .chapter_runner import run_code
-from .chapter_tools import ChapterUnderTest, printed
+from .chapter_tools import ChapterUnderTest, printed, svg_with_numbered_ids
 
 CHAPTER = ChapterUnderTest("minibatch_sgd.md")
 TEXT = CHAPTER.text
@@ -41,7 +41,8 @@ SETTINGS = {"gd_res": (1, 1500, 10), "sgd_res": (0.005, 1, 2),
 #: What each framework's concise cell must pass to train_concise_ch11.
 CONCISE_OPTIMIZERS = {"mxnet": "'sgd', {'learning_rate': 0.01}",
                       "pytorch": "torch.optim.SGD, {'lr': 0.01}",
-                      "tensorflow": "tf.keras.optimizers.SGD, {'learning_rate': 0.01}"}
+                      "tensorflow": "tf.keras.optimizers.SGD, {'learning_rate': 0.01}",
+                      "jax": "optax.sgd, {'learning_rate': 0.01}"}
 
 
 def code_cells(framework):
@@ -154,6 +155,33 @@ def test_train_sgd_passes_its_settings_to_train_ch11():
     assert "d2l.train_ch11(sgd, None, {'lr': lr}, data_iter, feature_dim, num_epochs)" in source
 
 
+def test_the_jax_sgd_is_pure_and_can_be_compiled():
+    """JAX's ``sgd`` returns the parameters moved against the gradients, and leaves its arguments alone.
+
+    Eagerly and under ``jax.jit`` (which only traces pure functions), against NumPy.
+    """
+    rng = np.random.default_rng(5)
+    w, b, g_w, g_b = (rng.normal(size=shape).round(3).tolist() for shape in ((5, 1), 1, (5, 1), 1))
+    lr = 0.4
+    sources = CHAPTER.sources("jax")
+    [trainer] = [source for source in sources if "def sgd(" in source]
+    setup = (f"params = [jnp.array({w}), jnp.array({b})]\n"
+             f"grads = [jnp.array({g_w}), jnp.array({g_b})]\n"
+             f"hyperparams = {{'lr': {lr}}}\n")
+    values = {"eager": "[x.tolist() for x in sgd(params, grads, None, hyperparams)[0]]",
+              "jitted": "[x.tolist() for x in jax.jit(sgd)(params, grads, None, hyperparams)[0]]",
+              "states": "sgd(params, grads, None, hyperparams)[1]",
+              "unchanged": "[x.tolist() for x in params]"}
+    result = run_code({"jax": ([sources[0], trainer, setup], values)}, CHAPTER.name)["jax"]["values"]
+    expected = [np.array(w) - lr * np.array(g_w), np.array(b) - lr * np.array(g_b)]
+    for run in ("eager", "jitted"):
+        for ours, exact in zip(result[run], expected):
+            assert np.allclose(ours, exact, rtol=0, atol=1e-6), run
+    assert result["states"] is None, "the states come back as they were given"
+    for ours, given in zip(result["unchanged"], [w, b]):
+        assert np.allclose(ours, given, rtol=0, atol=1e-7), "the arguments must stay as they were"
+
+
 # Vectorization
 
 
@@ -177,6 +205,32 @@ def test_the_timing_cell_reports_four_rates_in_every_framework(notebooks):
         assert [line.split(":")[0].strip() for line in lines] == methods, fw
         rates = [float(re.fullmatch(r".*: +(\S+) GFLOPS", line)[1]) for line in lines]
         assert all(rate > 0 for rate in rates), (fw, rates)
+
+
+#: Sets one entry of a JAX array, and tries to assign to it as to an array of the other frameworks.
+JAX_SET_PROBE = """
+import jax.numpy as jnp
+import numpy as np
+A = jnp.zeros((4, 4))
+new = A.at[1, 2].set(5.0)
+try:
+    A[1, 2] = 5.0
+    refused = False
+except TypeError:
+    refused = True
+"""
+
+
+def test_jax_sets_entries_in_a_new_array():
+    values = {"old": "np.asarray(A).tolist()", "changed": "np.argwhere(np.asarray(new) != np.asarray(A)).tolist()",
+              "value": "float(new[1, 2])", "copied": "A.unsafe_buffer_pointer() != new.unsafe_buffer_pointer()",
+              "refused": "refused"}
+    done = run_code({"jax": ([JAX_SET_PROBE], values)}, "a JAX probe")["jax"]["values"]
+    assert done["old"] == [[0.0] * 4] * 4 and done["refused"], "A itself stays as it was and cannot be assigned to"
+    assert done["changed"] == [[1, 2]] and done["value"] == 5.0 and done["copied"]
+    quoted("JAX arrays are immutable and JAX has no variables:\n`A.at[i, j].set(x)` returns a *new* array that "
+           "differs from `A` in the indexed entries")
+    quoted("each such update copies the\nwhole matrix")
 
 
 def test_the_four_ways_compute_the_same_matrix(notebooks):
@@ -399,7 +453,8 @@ def same_svg(a, b):
 def visible_outputs(cell):
     """A code cell's stdout (time per epoch masked) and its SVG figures."""
     stdout = "".join(out.text for out in cell.outputs if out.output_type == "stream" and out.name == "stdout")
-    svgs = [out.data["image/svg+xml"] for out in cell.outputs if "image/svg+xml" in out.get("data", {})]
+    svgs = [svg_with_numbered_ids(out.data["image/svg+xml"])
+            for out in cell.outputs if "image/svg+xml" in out.get("data", {})]
     return re.sub(r"\d+\.\d+ sec/epoch", "<time> sec/epoch", stdout), svgs
 
 
@@ -421,8 +476,21 @@ def test_every_output_that_does_not_measure_time_is_the_same_in_every_framework(
     assert figures == 6, "four training runs, the comparison against epochs and the concise run"
 
 
+#: How the text writes small counts, e.g. the number of frameworks.
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six"]
+
+
+def test_the_text_counts_the_frameworks_right():
+    count = NUMBER_WORDS[len(FRAMEWORKS)]
+    quoted(f"gives the {count} frameworks one common set of helpers")
+    quoted(f"The {count} frameworks differ in how results are written into")
+    stale = re.search(rf"\b(?!{count}\b)(?:two|three|four|five|six)\s+frameworks", TEXT)
+    assert not stale, f"the text still says {stale[0]!r}"
+
+
 def test_the_page_says_which_figures_depend_on_the_machine():
-    quoted("These measurements, unlike every other output in this book, are *not* the same in the three frameworks")
+    quoted("These measurements, unlike every other output in this book, are *not* the same in the "
+           f"{NUMBER_WORDS[len(FRAMEWORKS)]} frameworks")
     quoted("This figure plots times measured while this page was built, so, unlike the one before, "
            "it differs between the frameworks, the machines and the runs")
 

@@ -21,7 +21,7 @@ import pytest
 from bookbuild.frameworks import FRAMEWORKS, framework_tags
 from d2l_shim.twod import train_2d
 
-from .chapter_runner import run_sections
+from .chapter_runner import run_code, run_sections
 from .chapter_tools import (RECORDS_PER_EPOCH, ChapterUnderTest,
                             assert_each_run_draws_one_figure, assert_same_losses_in_every_framework,
                             assert_same_outputs_in_every_framework, literal_assignments,
@@ -81,7 +81,8 @@ def test_the_chapter_runs_the_experiments_it_discusses():
     concise = {tags: args[1] for tags, args, _ in CHAPTER.calls("train_concise_ch11")}
     assert concise == {("mxnet",): {"learning_rate": 0.005, "momentum": 0.9},
                        ("pytorch",): {"lr": 0.005, "momentum": 0.9},
-                       ("tensorflow",): {"learning_rate": 0.005, "momentum": 0.9}}
+                       ("tensorflow",): {"learning_rate": 0.005, "momentum": 0.9},
+                       ("jax",): {"learning_rate": 0.005, "momentum": 0.9}}
     [weights] = cells_containing("beta ** tau")
     assert literal_assignments(weights)["betas"] == [0.95, 0.9, 0.6, 0]
     [scalar] = cells_containing("(1 - eta * lam) ** t")
@@ -227,6 +228,112 @@ def test_the_frameworks_optimizer_retraces_the_implementation_from_scratch(losse
 
 def test_every_framework_records_the_same_losses(losses):
     assert_same_losses_in_every_framework(losses, TRAINING_RUNS, atol=1e-6)
+
+
+#: Two steps of each framework's momentum SGD (learning rate 0.5, momentum 0.9) on one weight with
+#: the gradients 2 and 1; ``stored`` is the velocity the optimizer keeps after each step.
+VELOCITY_PROBES = {
+    "mxnet": """
+from d2l_shim import mxnet as d2l
+import mxnet as mx
+optimizer = mx.optimizer.create('sgd', learning_rate=0.5, momentum=0.9)
+weight = mx.nd.zeros(1)
+state = optimizer.create_state(0, weight)
+stored = []
+for g in (2.0, 1.0):
+    optimizer.update([0], [weight], [mx.nd.array([g])], [state])
+    stored.append(float(state.asnumpy()[0]))
+""",
+    "pytorch": """
+import torch
+weight = torch.zeros(1, requires_grad=True)
+optimizer = torch.optim.SGD([weight], lr=0.5, momentum=0.9)
+stored = []
+for g in (2.0, 1.0):
+    weight.grad = torch.tensor([g])
+    optimizer.step()
+    stored.append(float(optimizer.state[weight]['momentum_buffer'][0]))
+""",
+    "tensorflow": """
+import tensorflow as tf
+weight = tf.Variable([0.0])
+optimizer = tf.keras.optimizers.SGD(learning_rate=0.5, momentum=0.9)
+stored = []
+for g in (2.0, 1.0):
+    optimizer.apply_gradients([(tf.constant([g]), weight)])
+    stored.append(float(optimizer.momentums[0].numpy()[0]))
+""",
+    "jax": """
+import jax.numpy as jnp
+import optax
+optimizer = optax.sgd(learning_rate=0.5, momentum=0.9)
+state = optimizer.init(jnp.zeros(1))
+stored = []
+for g in (2.0, 1.0):
+    _, state = optimizer.update(jnp.array([g]), state)
+    stored.append(float(state[0].trace[0]))
+""",
+}
+
+
+def test_pytorch_and_optax_store_the_velocity_gluon_and_keras_minus_eta_times_it():
+    assert sorted(VELOCITY_PROBES) == sorted(FRAMEWORKS.names)
+    values = {fw: {"stored": "stored"} for fw in VELOCITY_PROBES}
+    values["jax"]["optimizer"] = "[isinstance(optimizer, tuple), list(optimizer._fields)]"
+    done = {fw: result["values"] for fw, result in run_code(
+        {fw: ([probe], values[fw]) for fw, probe in VELOCITY_PROBES.items()}, "velocity probes").items()}
+    stored = {fw: values["stored"] for fw, values in done.items()}
+    assert done["jax"]["optimizer"] == [True, ["init", "update"]]
+    quoted("optax by a factory function, `optax.sgd`, which\nreturns the optimizer as a pair of pure functions, "
+           "one that creates its state and one that computes\nan update from the gradients and the state")
+    velocities = [2.0, 0.9 * 2.0 + 1.0]  # v_1 = g_1, v_2 = beta v_1 + g_2
+    for fw in ("pytorch", "jax"):
+        assert stored[fw] == pytest.approx(velocities, rel=1e-6), fw
+    for fw in ("mxnet", "tensorflow"):
+        assert stored[fw] == pytest.approx([-0.5 * v for v in velocities], rel=1e-6), fw
+    quoted("PyTorch and optax store $\\mathbf{v}_t$ itself as the velocity, as we do.\n"
+           "Gluon and Keras store the velocity multiplied by $-\\eta$ rather than\n$\\mathbf{v}_t$ itself")
+
+
+def test_the_jax_trainer_is_pure_and_can_be_compiled():
+    """JAX's ``sgd_momentum`` returns the update of eq_momentum_update and leaves its arguments alone.
+
+    Two steps from nonzero velocities, eagerly and under ``jax.jit`` (which only traces pure
+    functions), against the update computed here with NumPy; the velocities it starts with come
+    from the chapter's ``init_momentum_states``.
+    """
+    rng = np.random.default_rng(3)
+    w, b, v_w, v_b = (rng.normal(size=shape).round(3).tolist() for shape in ((5, 1), 1, (5, 1), 1))
+    grads = [(rng.normal(size=(5, 1)).round(3).tolist(), rng.normal(size=1).round(3).tolist())
+             for _ in range(2)]
+    lr, beta = 0.05, 0.9
+    sources = CHAPTER.sources("jax")
+    [trainer] = [source for source in sources if "def sgd_momentum" in source]
+    setup = (f"params = [jnp.array({w}), jnp.array({b})]\n"
+             f"velocities = [jnp.array({v_w}), jnp.array({v_b})]\n"
+             f"grads = [[jnp.array(g_w), jnp.array(g_b)] for g_w, g_b in {grads}]\n"
+             f"hyperparams = {{'lr': {lr}, 'momentum': {beta}}}\n"
+             "def two_steps(step):\n"
+             "    p, s = params, velocities\n"
+             "    for g in grads:\n"
+             "        p, s = step(p, g, s, hyperparams)\n"
+             "    return [x.tolist() for x in p], [x.tolist() for x in s]\n")
+    values = {"zeros": "[x.tolist() for x in init_momentum_states(5)]",
+              "eager": "two_steps(sgd_momentum)", "jitted": "two_steps(jax.jit(sgd_momentum))",
+              "unchanged": "[x.tolist() for x in params + velocities]"}
+    result = run_code({"jax": ([sources[0], trainer, setup], values)}, CHAPTER.name)["jax"]["values"]
+    assert [np.shape(x) for x in result["zeros"]] == [(5, 1), (1,)]
+    assert not np.any(np.concatenate([np.ravel(x) for x in result["zeros"]]))
+    p, v = [np.array(w), np.array(b)], [np.array(v_w), np.array(v_b)]
+    for g in grads:
+        v = [beta * v_i + np.array(g_i) for v_i, g_i in zip(v, g)]
+        p = [p_i - lr * v_i for p_i, v_i in zip(p, v)]
+    for run in ("eager", "jitted"):
+        new_params, new_velocities = result[run]
+        for ours, expected in zip(new_params + new_velocities, p + v):
+            assert np.allclose(ours, expected, rtol=0, atol=1e-5), run
+    for ours, given in zip(result["unchanged"], [w, b, v_w, v_b]):
+        assert np.allclose(ours, given, rtol=0, atol=1e-6), "the arguments must stay as they were"
 
 
 def test_each_framework_prints_the_quoted_numbers(notebooks):

@@ -18,7 +18,7 @@ import yaml
 from bookbuild.frameworks import FRAMEWORKS
 from d2l_shim import rng
 
-from .chapter_runner import assert_figures_agree, figure_data, run_code
+from .chapter_runner import assert_figures_agree, figure_data, run_code, run_sections
 from .chapter_tools import ROOT, ChapterUnderTest, assert_same_outputs_in_every_framework, printed
 
 CHAPTER = ChapterUnderTest("optimization_intro.md")
@@ -271,10 +271,16 @@ elif fw == 'pytorch':
     import torch
     from d2l_shim import torch as d2l
     make, cos, tanh = (lambda v, t: torch.tensor(v, dtype=getattr(torch, t))), torch.cos, torch.tanh
-else:
+elif fw == 'tensorflow':
     import tensorflow as tf
     from d2l_shim import tensorflow as d2l
     make, cos, tanh = (lambda v, t: tf.constant(v, dtype=t)), tf.cos, tf.tanh
+else:
+    import jax
+    import jax.numpy as jnp
+    from d2l_shim import jax as d2l
+    jax.config.update('jax_enable_x64', True)  # as the chapter does; float32 stays available
+    make, cos, tanh = (lambda v, t: jnp.asarray(v, dtype=t)), jnp.cos, jnp.tanh
 out = {}
 for dtype in ('float32', 'float64'):
     x = make(values, dtype)
@@ -285,6 +291,7 @@ for dtype in ('float32', 'float64'):
 def test_single_precision_would_not_draw_the_same_figures():
     """The reason the chapter computes in float64: in float32 the frameworks' cos and tanh differ."""
 
+    assert set(FRAMEWORKS.names) == {"mxnet", "pytorch", "tensorflow", "jax"}, "extend the probe"
     requests = {fw: ([f"fw = {fw!r}", PRECISION_PROBE], {"out": "out"}) for fw in FRAMEWORKS.names}
     results = {fw: result["values"]["out"] for fw, result in run_code(requests, "a precision probe").items()}
     single = [np.array(results[fw]["float32"]) for fw in FRAMEWORKS.names]
@@ -292,4 +299,49 @@ def test_single_precision_would_not_draw_the_same_figures():
     assert any(not np.array_equal(single[0], other) for other in single[1:])
     assert max(np.abs(single[0] - other).max() for other in single[1:]) < 1e-6
     assert max(np.abs(double[0] - other).max() for other in double[1:]) < 1e-15
+    assert len(double) == 4
+    quoted("in double precision the four frameworks\nagree to the last digit that a figure can show")
     quoted("in single precision their `cos` and `tanh` differ in the last bits")
+
+
+def test_every_framework_computes_in_64_bit_floats_jax_once_told():
+    """Each framework's first cell makes 64-bit tensors and gradients; JAX needs its 64-bit mode for it."""
+    done = run_sections(CHAPTER, (), {"tensor": "str(tensor([1.0]).dtype)",
+                                      "grad": "str(grad(tanh, tensor([0.5])).dtype)",
+                                      "slope": "float(grad(tanh, tensor([0.5]))[0])"})
+    assert sorted(done) == sorted(FRAMEWORKS.names)
+    for fw, values in done.items():
+        assert "float64" in values["tensor"] and "float64" in values["grad"], (fw, values)
+        assert values["slope"] == pytest.approx(1 - math.tanh(0.5) ** 2, rel=1e-15), fw
+    probe = "import jax.numpy as jnp\n"
+    default = run_code({"jax": ([probe], {"dtype": "str(jnp.asarray([1.0], dtype=jnp.float64).dtype)"})},
+                       "a JAX probe")["jax"]["values"]
+    assert default["dtype"] == "float32"
+    quoted("JAX computes in 32-bit\nfloats unless its 64-bit mode is switched on, so its first cell does that, and its `grad` is\n"
+           "`jax.grad` applied to the summed function.")
+
+
+#: Counts, in JAX, how many of 1000 random 3 x 3 matrices get other eigenvalues from
+#: ``jnp.linalg.eigvalsh`` than the symmetric matrices with their lower triangles, by default and
+#: with ``symmetrize_input=False``.
+JAX_EIGVALSH_PROBE = """
+import jax
+import jax.numpy as jnp
+import numpy as np
+jax.config.update('jax_enable_x64', True)
+draws = np.random.default_rng(1).normal(size=(1000, 3, 3))
+lower = np.linalg.eigvalsh(np.tril(draws) + np.swapaxes(np.tril(draws, -1), 1, 2))
+def differ(**options):
+    return int((np.abs(np.asarray(jnp.linalg.eigvalsh(jnp.asarray(draws), **options)) - lower) > 1e-9).any(axis=1).sum())
+"""
+
+
+def test_jax_reads_only_the_lower_triangle_when_told():
+    """Why the chapter's JAX cell passes ``symmetrize_input=False`` to ``eigvalsh``."""
+    done = run_code({"jax": ([JAX_EIGVALSH_PROBE], {"default": "differ()", "lower": "differ(symmetrize_input=False)"})},
+                    "a JAX probe")["jax"]["values"]
+    assert done["default"] > 990 and done["lower"] == 0
+    [cell] = [cell for cell in CHAPTER.code_cells("jax") if "def eigvalsh" in cell.source]
+    assert "symmetrize_input=False" in cell.source
+    quoted("JAX's would first average the matrix with its transpose, a different symmetric matrix, "
+           "unless told not to with `symmetrize_input=False`.")

@@ -5,7 +5,8 @@ backend-free ``train_2d``; the executed chapter (from the book's cache) must pri
 numbers and draw the same shared figures in every framework; the loss records behind the training
 figures come from one subprocess per framework that runs the training sections. PyTorch's
 RMSprop cannot be configured to be the algorithm as written, so its gap is pinned at its measured
-size instead.
+size instead; optax's ``eps_in_sqrt=False`` puts epsilon where PyTorch does, and must drift by the
+same gaps.
 """
 
 import math
@@ -14,7 +15,7 @@ import re
 import numpy as np
 import pytest
 
-from bookbuild.frameworks import framework_tags
+from bookbuild.frameworks import FRAMEWORKS, framework_tags
 from d2l_shim import checks
 from d2l_shim.twod import train_2d
 
@@ -52,9 +53,11 @@ def test_the_chapter_runs_the_experiments_it_discusses():
         (("mxnet",), "rmsprop", {"learning_rate": 0.01, "gamma1": 0.9, "epsilon": 1e-6}),
         (("pytorch",), "torch.optim.RMSprop", {"lr": 0.01, "alpha": 0.9, "eps": 1e-6}),
         (("tensorflow",), "tf.keras.optimizers.RMSprop", {"learning_rate": 0.01, "rho": 0.9, "epsilon": 1e-6}),
+        (("jax",), "optax.rmsprop", {"learning_rate": 0.01, "decay": 0.9, "eps": 1e-6}),
         (("mxnet",), "rmsprop", {"learning_rate": 0.01}),
         (("pytorch",), "torch.optim.RMSprop", {"lr": 0.01}),
         (("tensorflow",), "tf.keras.optimizers.RMSprop", {"learning_rate": 0.01}),
+        (("jax",), "optax.rmsprop", {"learning_rate": 0.01}),
     ]
 
 
@@ -188,7 +191,7 @@ def test_each_framework_prints_the_quoted_numbers(notebooks):
 
 
 def test_the_gaps_printed_are_those_the_text_quotes(notebooks):
-    defaults = {"mxnet": "6.8e-04", "pytorch": "7.7e-02", "tensorflow": "5.8e-04"}
+    defaults = {"mxnet": "6.8e-04", "pytorch": "7.7e-02", "tensorflow": "5.8e-04", "jax": "6.8e-04"}
     for fw, notebook in notebooks.items():
         [matching, default] = [stdout(cell) for cell in cells_matching(notebook, re.escape("print(f'largest gap"))]
         value = float(re.fullmatch(r"largest gap to the run from scratch: (\S+)\n", matching).group(1))
@@ -197,9 +200,12 @@ def test_the_gaps_printed_are_those_the_text_quotes(notebooks):
         else:
             assert value < 1e-7, (fw, matching)
         assert default == f"largest gap to the run from scratch: {defaults[fw]}\n", fw
-    quoted("with gaps of $10^{-7}$ or less; the Keras run is\neven the same bit for bit")
+    assert sorted(notebooks) == sorted(FRAMEWORKS.names)
+    quoted("Gluon, Keras and optax retrace our run to float32 rounding, with gaps of $10^{-7}$ or less; the Keras\n"
+           "run is even the same bit for bit")
     quoted("by up to $6.9 \\cdot 10^{-4}$")
     quoted("by up to $6.8 \\cdot 10^{-4}$ and $5.8 \\cdot 10^{-4}$")
+    quoted("Optax's defaults are\nGluon's, and so is its gap, $6.8 \\cdot 10^{-4}$")
     quoted("the gap grows to $7.7 \\cdot 10^{-2}$")
 
 
@@ -226,6 +232,11 @@ def runs():
         "torch_eps_root": "[float(x) for x in d2l.train_concise_ch11(torch.optim.RMSprop, "
                           "{'lr': 0.01, 'alpha': 0.9, 'eps': 1e-3}, data_iter)[1]] "
                           "if 'torch' in dir() else None",
+        # JAX only: optax with epsilon outside the root, as PyTorch has it, at our eps and at its root.
+        **{name: "[float(x) for x in d2l.train_concise_ch11(optax.rmsprop, "
+                 f"{{'learning_rate': 0.01, 'decay': 0.9, 'eps': {eps}, 'eps_in_sqrt': False}}, data_iter)[1]] "
+                 "if 'optax' in dir() else None"
+           for name, eps in (("optax_eps_outside", "1e-6"), ("optax_eps_root", "1e-3"))},
     })
 
 
@@ -248,10 +259,12 @@ def test_runs_from_scratch_agree_across_frameworks(runs):
     assert_same_losses_in_every_framework(runs, ["scratch"], atol=1e-5)
 
 
-def test_gluon_and_keras_are_the_algorithm_pytorch_is_not(runs):
+def test_gluon_keras_and_optax_are_the_algorithm_pytorch_is_not(runs):
     gaps = {fw: largest_gap(run["concise"], run["scratch"]) for fw, run in runs.items()}
-    assert gaps["mxnet"] < 1e-4 and gaps["tensorflow"] < 1e-4
-    assert gaps["mxnet"] < 1e-7 and gaps["tensorflow"] == 0.0
+    assert sorted(gaps) == sorted(FRAMEWORKS.names)
+    for fw in ("mxnet", "tensorflow", "jax"):
+        assert gaps[fw] < 1e-4 and gaps[fw] < 1e-7, (fw, gaps[fw])
+    assert gaps["tensorflow"] == 0.0
     # PyTorch: eps outside the root; the gap is pinned at its measured size.
     assert float(f"{gaps['pytorch']:.1e}") == 6.9e-4 and gaps["pytorch"] > 1e-4
     assert round(gaps["pytorch"] / 1e-4) == 7
@@ -261,17 +274,37 @@ def test_gluon_and_keras_are_the_algorithm_pytorch_is_not(runs):
     quoted("differ by up to a factor of about $1000$")
 
 
+def test_optax_with_eps_outside_the_root_drifts_like_pytorch(runs):
+    outside = largest_gap(runs["jax"]["optax_eps_outside"], runs["jax"]["scratch"])
+    torch_gap = largest_gap(runs["pytorch"]["concise"], runs["pytorch"]["scratch"])
+    assert float(f"{outside:.1e}") == float(f"{torch_gap:.1e}") == 6.9e-4
+    assert all(runs[fw]["optax_eps_outside"] is None for fw in FRAMEWORKS.names if fw != "jax")
+    quoted("Optax with `eps_in_sqrt=False` and the same numbers drifts from ours by the same\n"
+           "$6.9 \\cdot 10^{-4}$")
+
+
 def test_exercise_pytorch_eps_at_the_root_of_ours(runs):
     run = runs["pytorch"]
     gap = largest_gap(run["torch_eps_root"], run["scratch"])
     assert float(f"{gap:.1e}") == 1.4e-4 and gap > 1e-4
-    assert runs["mxnet"]["torch_eps_root"] is None
+    assert all(runs[fw]["torch_eps_root"] is None for fw in FRAMEWORKS.names if fw != "pytorch")
     quoted("The gap shrinks from $6.9 \\cdot 10^{-4}$ to $1.4 \\cdot 10^{-4}$, closer but still larger than\n"
            "   $10^{-4}$")
 
 
+def test_exercise_optax_gives_the_same_two_gaps_as_pytorch(runs):
+    scratch = {fw: runs[fw]["scratch"] for fw in ("pytorch", "jax")}
+    pytorch = [largest_gap(runs["pytorch"][name], scratch["pytorch"]) for name in ("concise", "torch_eps_root")]
+    optax = [largest_gap(runs["jax"][name], scratch["jax"]) for name in ("optax_eps_outside", "optax_eps_root")]
+    assert [float(f"{gap:.1e}") for gap in optax] == [float(f"{gap:.1e}") for gap in pytorch] == [6.9e-4, 1.4e-4]
+    assert all(runs[fw]["optax_eps_root"] is None for fw in FRAMEWORKS.names if fw != "jax")
+    quoted("in PyTorch or with\n   optax's `eps_in_sqrt=False`")
+    quoted("PyTorch and optax\n   give the same two gaps.")
+
+
 def test_each_builtin_with_its_defaults_drifts_by_the_quoted_amount(runs):
-    quoted_gaps = {"mxnet": 6.8e-4, "pytorch": 7.7e-2, "tensorflow": 5.8e-4}
+    quoted_gaps = {"mxnet": 6.8e-4, "pytorch": 7.7e-2, "tensorflow": 5.8e-4, "jax": 6.8e-4}
+    assert sorted(runs) == sorted(quoted_gaps)
     for fw, run in runs.items():
         gap = largest_gap(run["default"], run["scratch"])
         assert float(f"{gap:.1e}") == quoted_gaps[fw], (fw, gap)
@@ -287,6 +320,16 @@ def test_the_table_of_defaults_is_right():
                        "eps": "tf.keras.optimizers.RMSprop().epsilon",
                        "momentum": "tf.keras.optimizers.RMSprop().momentum",
                        "centered": "tf.keras.optimizers.RMSprop().centered"},
+        "jax": {"defaults": "{name: None if p.default is p.empty else p.default for name, p in "
+                            "__import__('inspect').signature(optax.rmsprop).parameters.items()}",
+                # One step from s_0 = 0 with g = 0.1, eps = 0.01 and learning rate 1: s_1 = 0.001, and
+                # the update is -g / sqrt(s_1 + eps) with eps inside the root, -g / (sqrt(s_1) + eps)
+                # outside.
+                **{name: f"float(optax.rmsprop(learning_rate=1.0, eps=0.01{keyword})"
+                         ".update(jax.numpy.array([0.1]), optax.rmsprop(learning_rate=1.0)"
+                         ".init(jax.numpy.zeros(1)))[0][0])"
+                   for name, keyword in (("default", ""), ("inside", ", eps_in_sqrt=True"),
+                                         ("outside", ", eps_in_sqrt=False"))}},
     })
     assert values["mxnet"] == {"lr": 0.001, "gamma1": 0.9, "epsilon": 1e-8, "centered": False}
     d = values["pytorch"]["defaults"]
@@ -295,9 +338,30 @@ def test_the_table_of_defaults_is_right():
     assert tf_values["lr"] == pytest.approx(0.001)
     assert (tf_values["rho"], tf_values["eps"], tf_values["momentum"], tf_values["centered"]) == (
         0.9, 1e-7, 0.0, False)
-    quoted("| name and default of $\\gamma$ | `gamma1`, $0.9$ | `alpha`, $0.99$ | `rho`, $0.9$ |")
-    quoted("| name and default of $\\epsilon$ | `epsilon`, $10^{-8}$ | `eps`, $10^{-8}$ | `epsilon`, $10^{-7}$ |")
-    quoted("| default learning rate | `learning_rate`, $0.001$ | `lr`, $0.01$ | `learning_rate`, $0.001$ |")
+    jax_values = values["jax"]
+    assert jax_values["defaults"] == {
+        "learning_rate": None, "decay": 0.9, "eps": 1e-8, "initial_scale": 0.0, "eps_in_sqrt": True,
+        "centered": False, "momentum": None, "nesterov": False, "bias_correction": False}
+    inside, outside = -0.1 / math.sqrt(0.001 + 0.01), -0.1 / (math.sqrt(0.001) + 0.01)
+    assert jax_values["default"] == jax_values["inside"] == pytest.approx(inside, rel=1e-6)
+    assert jax_values["outside"] == pytest.approx(outside, rel=1e-6) and outside != pytest.approx(inside, rel=1e-3)
+    quoted("| | Gluon `'rmsprop'` | `torch.optim.RMSprop` | `tf.keras.optimizers.RMSprop` | `optax.rmsprop` |")
+    quoted("| denominator | $\\sqrt{s_t + \\epsilon}$ | $\\sqrt{s_t} + \\epsilon$ | $\\sqrt{s_t + \\epsilon}$ | "
+           "$\\sqrt{s_t + \\epsilon}$ |")
+    quoted("| name and default of $\\gamma$ | `gamma1`, $0.9$ | `alpha`, $0.99$ | `rho`, $0.9$ | `decay`, $0.9$ |")
+    quoted("| name and default of $\\epsilon$ | `epsilon`, $10^{-8}$ | `eps`, $10^{-8}$ | `epsilon`, $10^{-7}$ | "
+           "`eps`, $10^{-8}$ |")
+    quoted("| default learning rate | `learning_rate`, $0.001$ | `lr`, $0.01$ | `learning_rate`, $0.001$ | "
+           "`learning_rate`, none |")
+    quoted("All four start the average at $s_0 = 0$ (optax calls it `initial_scale`) and, by default, use\n"
+           "neither momentum nor the \"centered\" variant")
+    quoted("Optax is the only one that offers both placements: with\n"
+           "`eps_in_sqrt=False` it puts $\\epsilon$ outside the root, as PyTorch does.")
+    quoted("Gluon, Keras and optax implement the algorithm as written (optax puts $\\epsilon$ outside the root\n"
+           "  if asked, with `eps_in_sqrt=False`)")
+    quoted("(Keras: `rho`, Gluon: `gamma1`,\n  optax: `decay`, all $0.9$)")
+    assert 1 / (1 - 0.99) == pytest.approx(10 / (1 - 0.9))
+    quoted("whose horizon of $100$ steps is ten times that of the other three")
 
 
 # The text

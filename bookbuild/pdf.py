@@ -8,7 +8,7 @@ framework chosen (:data:`FRAMEWORK_VARIABLE`, read only here, by :func:`chosen_f
 
 It executes nothing. The pages come from the execution cache that ``make notebooks`` (or
 ``make html``) filled; when the cache lacks a notebook, it stops before building and says so.
-The three builds share one Sphinx environment (``_build/pdf/work``): the pages are read once and
+The per-framework builds share one Sphinx environment (``_build/pdf/work``): the pages are read once and
 only the writing differs by framework.
 
 Failures are short: without TeX it stops at once with the ``apt-get`` command that installs

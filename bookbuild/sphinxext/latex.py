@@ -238,7 +238,7 @@ def _configure(app: Sphinx, config: Config) -> None:
     if pdf_build_requested():
         # sphinx-jupyterbook-latex sets this once the builder exists, which is after Sphinx
         # compared the configuration with the saved environment's: set here as well, the
-        # three frameworks' builds share one environment instead of each reading every page.
+        # frameworks' builds share one environment instead of each reading every page.
         config.numfig_secnum_depth = 2
     bbm = str(STATIC_LATEX / "bbm.sty")
     if bbm not in config.latex_additional_files:

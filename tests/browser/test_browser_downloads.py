@@ -1,4 +1,4 @@
-"""Each chapter's three notebook links return valid, executed notebooks of their framework; the
+"""Each chapter's notebook links, one per framework, return valid, executed notebooks of their framework; the
 chosen framework's downloads are the prominent ones, and the choice is stored under the book's key."""
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ NOTEBOOK_LINKS_JS = """() => Array.from(document.querySelectorAll('.bd-article a
 
 #: Python packages a framework's code imports (directly or as the shim's backend module).
 PACKAGES = {framework.name: framework.packages[0] for framework in REGISTRY}
+#: (The shim's backend modules are named after those packages.)
+_NAMES = "|".join(PACKAGES.values())
 IMPORT = re.compile(
-    r"^\s*(?:import|from)\s+(mxnet|torch|tensorflow)\b|^\s*from\s+d2l_shim\s+import\s+(mxnet|torch|tensorflow)\b",
+    rf"^\s*(?:import|from)\s+({_NAMES})\b|^\s*from\s+d2l_shim\s+import\s+({_NAMES})\b",
     re.MULTILINE,
 )
 
@@ -38,8 +40,8 @@ def imported_frameworks(notebook: nbformat.NotebookNode) -> set[str]:
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_the_three_notebook_links_return_valid_notebooks(reader, chapter):
-    """The links read MXNet, PyTorch, TensorFlow; each returns a valid notebook with outputs
+def test_the_notebook_links_return_valid_notebooks(reader, chapter):
+    """The links read MXNet, PyTorch, TensorFlow, JAX; each returns a valid notebook with outputs
     whose code imports its own framework and no other."""
     reader.open(chapter)
     links = reader.page.evaluate(NOTEBOOK_LINKS_JS)

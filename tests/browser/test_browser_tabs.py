@@ -1,4 +1,4 @@
-"""Framework tabs: every group offers the three frameworks, and a choice is remembered."""
+"""Framework tabs: every group offers every framework of the book, and a choice is remembered."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ NEIGHBOURS_JS = """() => Object.fromEntries([['next', 'a.right-next'], ['prev', 
 FRAMEWORK_TABS = [["framework", fw, label] for fw, label in zip(FRAMEWORKS, LABELS)]
 
 
-def test_every_tab_group_offers_the_three_frameworks(reader, chapter):
-    """Each group has the MXNet, PyTorch and TensorFlow tabs, in that order, each with code
+def test_every_tab_group_offers_every_framework(reader, chapter):
+    """Each group has the MXNet, PyTorch, TensorFlow and JAX tabs, in that order, each with code
     of its own (not the pipeline's "this step has no ... code" placeholder)."""
     reader.open(chapter)
     groups = reader.tab_groups()
@@ -35,7 +35,8 @@ def test_a_choice_switches_every_group_and_is_remembered(reader, chapter):
     reader.choose("tensorflow", group=len(reader.tab_groups()) - 1)
     assert set(reader.selected()) == {"tensorflow"}
     panel = reader.page.locator(".sd-tab-set").first.locator(":scope > .sd-tab-content")
-    assert [panel.nth(i).is_visible() for i in range(3)] == [False, False, True]
+    assert [panel.nth(i).is_visible() for i in range(len(FRAMEWORKS))] == [
+        fw == "tensorflow" for fw in FRAMEWORKS]
 
     # The next chapter (the previous one after the last chapter) keeps the choice.
     neighbours = reader.page.evaluate(NEIGHBOURS_JS)
@@ -65,6 +66,6 @@ def test_the_keyboard_switches_tabs(reader, chapter):
     checked.focus()
     assert reader.page.evaluate("() => document.activeElement.type") == "radio"
     for key, expected in [("ArrowRight", "pytorch"), ("ArrowRight", "tensorflow"),
-                          ("ArrowLeft", "pytorch")]:
+                          ("ArrowRight", "jax"), ("ArrowLeft", "tensorflow")]:
         reader.page.keyboard.press(key)
         assert set(reader.selected()) == {expected}, f"after {key}"

@@ -19,10 +19,13 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import build, edits, measure, naive, report, training
+from bookbuild.environments import env_python
+from bookbuild.frameworks import FRAMEWORKS
+
+from . import build, edits, environments, measure, naive, report, training
 from .sources import chapter_paths
 from .workspace import (REPO_ROOT, WorkspaceError, build_environment, copy_repository, data_dir,
-                        double_chapters, python)
+                        double_chapters)
 
 #: Where each run's log and JSON results go (ignored by git).
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
@@ -40,6 +43,7 @@ REBUILDS = (
 class Results:
     """Everything one benchmark run measured."""
 
+    environments: dict[str, float]
     clean: build.Build
     doubled: report.Doubled
     baseline: naive.Baseline
@@ -66,12 +70,18 @@ def machine() -> dict:
 
 
 def warm_up(root: Path, env: dict[str, str], log: Path) -> None:
-    """Import the three frameworks once, untimed, so that no measurement pays for a cold disk cache."""
-    measure.run([python(), "-c", "import d2l_shim.mxnet, d2l_shim.torch, d2l_shim.tensorflow"], root, env, log)
+    """Import each framework once, untimed, so that no measurement pays for a cold disk cache."""
+    for framework in FRAMEWORKS:
+        measure.run([str(env_python(root, framework.name)), "-c", f"import {framework.shim_module}"],
+                    root, env, log)
 
 
 def measure_all(scratch: Path, data: Path, log: Path, jobs: int | None, repeats: int) -> Results:
     """Run every measurement in copies of the repository under ``scratch``."""
+    say("bench: kernel environments (uv cold and warm, then pip) ...")
+    envs = environments.measure()
+    say("bench:   " + ", ".join(f"{name} {value:g}" for name, value in envs.items()))
+
     book = copy_repository(scratch / "book")
     env = build_environment(book, data)
     warm_up(book, env, log)
@@ -105,13 +115,15 @@ def measure_all(scratch: Path, data: Path, log: Path, jobs: int | None, repeats:
 
     say(f"bench: training speed, {repeats} repeat(s) per setting ...")
     speeds = training.run(base_root, base_env, log, repeats)  # the unedited copy
-    return Results(clean, doubled, baseline, rebuilds, speeds)
+    return Results(envs, clean, doubled, baseline, rebuilds, speeds)
 
 
 def print_report(results: Results, found: list[report.Target], cores: int, jobs: int | None) -> None:
     """Print the tables and the targets."""
     say("")
-    say(f"## Builds ({cores} cores; `bookbuild execute` with "
+    say("## Kernel environments (all frameworks; seconds and MB on disk)\n")
+    say(report.environments_table(results.environments))
+    say(f"\n## Builds ({cores} cores; `bookbuild execute` with "
         f"{f'--jobs {jobs}' if jobs else 'one worker per core'}; wall and CPU seconds)\n")
     say(report.builds_table(results.clean, [(n, e, b) for n, (e, b) in results.rebuilds.items()],
                             results.baseline))
@@ -141,6 +153,7 @@ def save(path: Path, results: Results, found: list[report.Target], context: dict
     baseline = results.baseline
     data = {
         **context,
+        "environments": results.environments,
         "clean": build_json(results.clean),
         "twice_over": {"notebooks": results.doubled.notebooks, "wall": results.doubled.execute.wall,
                        "peak_rss": results.doubled.execute.peak_rss},

@@ -12,9 +12,11 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
+from bookbuild.environments import env_python
+
 from . import measure
 from .sources import FRAMEWORKS
-from .workspace import python
+from .workspace import REPO_ROOT
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ def run(root: Path, env: dict[str, str], log: Path, repeats: int) -> list[Speed]
     """Measure every framework in the copy ``root``."""
     speeds = []
     for framework in FRAMEWORKS:
-        result = measure.run([python(), "-m", "bench.train_worker", framework, "--repeats", str(repeats)],
+        result = measure.run([str(env_python(REPO_ROOT, framework)), "-m", "bench.train_worker", framework,
+                              "--repeats", str(repeats)],
                              root, env, log)
         speeds.append(_summarize(json.loads(result.stdout.strip().splitlines()[-1]),
                                  result.others_cpu / result.wall))

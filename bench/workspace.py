@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bookbuild.environments import ENVS_DIR
 from d2l_shim.data import AIRFOIL_FILE as DATA_FILE
 from d2l_shim.environment import DATA_DIR_VARIABLE
 
@@ -43,11 +44,15 @@ def source_files(repo: Path = REPO_ROOT) -> list[Path]:
 
 
 def copy_repository(destination: Path, repo: Path = REPO_ROOT) -> Path:
-    """Copy the working tree's source files of ``repo`` into ``destination``; return it."""
+    """Copy the working tree's source files of ``repo`` into ``destination``; return it.
+
+    The copy's kernel environments are ``repo``'s own (linked, not copied).
+    """
     for name in source_files(repo):
         target = destination / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(repo / name, target)
+    (destination / ENVS_DIR).symlink_to(repo / ENVS_DIR)
     return destination
 
 

@@ -20,6 +20,7 @@ PEAK_MEMORY_GB = 3.0  # the build's peak resident memory, kernels included, on 2
 TWICE_OVER_GROWTH = 1.2  # peak memory of twice the notebooks over that of the book (sampling noise)
 #: The clean build of the three-framework book (33 notebooks), measured by make bench at commit
 #: 96ec05a on 2 quiet cores, and how much longer the four-framework build may take (issue 12).
+#: Machines differ: bench/README.md also gives both builds timed back to back on one machine.
 THREE_FRAMEWORK_CLEAN_BUILD_S = 149.0
 FOUR_VS_THREE_FRAMEWORKS = 1.5
 

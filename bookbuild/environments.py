@@ -10,9 +10,13 @@ environment with the same packages costs little disk and a re-creation takes sec
 is told of a local wheel directory (``PIP_FIND_LINKS``), uv is told of it too: that is where a
 machine may keep the CPU build of PyTorch.
 
-An environment is stamped last, with a digest of its lock file, the Python version and the
-project's metadata; one without a matching stamp (never made, half made, or made from other
-pins) is removed and made again.
+Packages are installed with their bytecode compiled, as pip does: uv leaves that out by
+default, and where Python may not write bytecode (``PYTHONDONTWRITEBYTECODE``) every kernel
+would then compile its imports again, which doubled the time of every notebook.
+
+An environment is stamped last, with a digest of its lock file, the install options, the
+Python version and the project's metadata; one without a matching stamp (never made, half
+made, or made from other pins or options) is removed and made again.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ ENVS_DIR = ".envs"
 REQUIREMENTS_DIR = "requirements"
 #: The file in an environment that records what it was made from.
 STAMP = ".d2l-book-stamp"
+#: How uv installs a lock file (part of the stamp: other options make other environments).
+INSTALL_OPTIONS = ("--require-hashes", "--compile-bytecode")
 #: Jupyter kernel names: ``d2l-book-<framework>``, shown as ``d2l-book (<Label>)``.
 KERNEL_PREFIX = "d2l-book"
 
@@ -73,7 +79,8 @@ def kernel_display_name(framework: Framework) -> str:
 
 def stamp_of(root: Path, framework: str) -> str:
     """The digest an up-to-date environment of ``framework`` carries in its stamp."""
-    sha = hashlib.sha256(f"python {sys.version_info[0]}.{sys.version_info[1]}\0".encode())
+    sha = hashlib.sha256(f"python {sys.version_info[0]}.{sys.version_info[1]}\0"
+                         f"{' '.join(INSTALL_OPTIONS)}\0".encode())
     for path in (lock_file(root, framework), Path(root) / "pyproject.toml"):
         sha.update(path.read_bytes() + b"\0")
     return sha.hexdigest()
@@ -126,7 +133,7 @@ def make_env(root: Path, framework: Framework, log: Callable[[str], None] = prin
          [uv, "venv", "--quiet", "--python", sys.executable, str(target)],
          hint="Check that the toolchain's Python in .venv works, or remake it with `make distclean env`.")
     _run(framework, "installing its lock file",
-         [uv, "pip", "install", "--quiet", "--python", str(python), "--require-hashes",
+         [uv, "pip", "install", "--quiet", "--python", str(python), *INSTALL_OPTIONS,
           *_find_links(), "-r", str(lock)])
     _run(framework, "installing the shim",
          [uv, "pip", "install", "--quiet", "--python", str(python), "--no-deps", "-e", str(root)],
